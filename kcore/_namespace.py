@@ -1,0 +1,68 @@
+"""Lazy user namespaces (``kcore.layers``, ``kcore.optimizers``, ...) backed by the registries.
+
+Each namespace module calls :func:`install` with its registry kind. Attribute access resolves the
+name through the plugin registry on first use and caches it on the module; ``dir()`` lists what
+is installed; a name nobody provides raises ``AttributeError`` saying what to install.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+
+def install(module_name: str, kind: str, core: dict[str, str] | None = None) -> None:
+    """Give the module ``module_name`` a registry-backed ``__getattr__`` and ``__dir__``.
+
+    Args:
+        module_name: the namespace module's ``__name__``.
+        kind: the registry kind (``"layers"``).
+        core: names the core itself provides in this namespace, as ``"module:attr"``.
+    """
+    module = sys.modules[module_name]
+    core = dict(core or {})
+
+    def __getattr__(name: str) -> Any:  # noqa: N807
+        if name.startswith("__"):
+            raise AttributeError(name)
+        from kcore import plugins
+        from kcore.records import resolve_reference
+
+        if name in core:
+            value = resolve_reference(core[name])
+        else:
+            entry = plugins.registry(kind).get(name)
+            if entry is None:
+                raise AttributeError(
+                    f"module {module_name!r} has no attribute {name!r}. "
+                    + plugins.missing_message(kind, name)
+                )
+            value = entry[0].resolve()
+        setattr(module, name, value)
+        return value
+
+    def __dir__() -> list[str]:  # noqa: N807
+        from kcore import plugins
+
+        public = {n for n in vars(module) if not n.startswith("_")}
+        return sorted(public | set(core) | set(plugins.registry(kind)))
+
+    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    module.__dir__ = __dir__  # type: ignore[attr-defined]
+
+
+def get(kind: str, identifier: Any, instantiate: Callable[[Any], Any] | None = None) -> Any:
+    """Resolve a string identifier (``"relu"``, ``"adam"``) through the ``kind`` registry.
+
+    Non-strings are returned unchanged. Raises ``ValueError`` naming close matches.
+    """
+    if not isinstance(identifier, str):
+        return identifier
+    from kcore import plugins
+
+    try:
+        obj = plugins.lookup(kind, identifier)
+    except LookupError as exc:
+        raise ValueError(str(exc)) from None
+    return instantiate(obj) if instantiate else obj

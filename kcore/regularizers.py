@@ -1,0 +1,5 @@
+"""``kcore.regularizers``: resolved lazily from the installed plugins (see ``kcore plugins``)."""
+
+from kcore._namespace import install
+
+install(__name__, "regularizers")
