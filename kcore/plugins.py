@@ -151,8 +151,10 @@ class _PluginSystem:
             info = PluginInfo(plugin_name, version, f"{ep.name} = {ep.value}")
             self.infos[plugin_name] = info
             keys = {_normalize(dist_name), _normalize(ep.name)}
-            if keys & block or (allow is not None and not keys & allow) or (
-                not autoload and (allow is None or not keys & allow)
+            if (
+                keys & block
+                or (allow is not None and not keys & allow)
+                or (not autoload and (allow is None or not keys & allow))
             ):
                 info.status = "blocked"
                 continue
@@ -208,18 +210,19 @@ class _PluginSystem:
         for impl in hook.get_hookimpls():
             plugin_name = impl.plugin_name
             try:
-                result = impl.function()
-            except Exception as exc:
-                raise PluginError(
-                    f"Plugin {plugin_name!r} raised in {hook_name}(): {type(exc).__name__}: {exc}"
-                ) from exc
-            for spec in _as_list(result):
-                if not isinstance(spec, spec_type):
-                    raise PluginError(
-                        f"Plugin {plugin_name!r}: {hook_name}() must return "
-                        f"{spec_type.__name__} records. Received: {spec!r}"
-                    )
-                info = self.infos.get(plugin_name)
+                specs = _as_list(impl.function())
+                for spec in specs:
+                    if not isinstance(spec, spec_type):
+                        raise PluginError(
+                            f"{hook_name}() must return {spec_type.__name__} records. "
+                            f"Received: {spec!r}"
+                        )
+            except Exception as exc:  # noqa: BLE001 - one bad plugin must not break the rest
+                info = self.infos.setdefault(plugin_name, PluginInfo(plugin_name))
+                self._fail(info, f"its {hook_name}() hook failed", exc)
+                continue
+            info = self.infos.get(plugin_name)
+            for spec in specs:
                 if info is not None:
                     info.registered.setdefault(kind, []).append(spec.name)
                 for key in (spec.name, *spec.aliases):
@@ -252,7 +255,6 @@ def _as_list(result: Any) -> list[Any]:
 
 _system: _PluginSystem | None = None
 _lock = threading.RLock()
-_extra_plugins: list[tuple[Any, str]] = []
 
 
 def _get() -> _PluginSystem:
@@ -261,12 +263,7 @@ def _get() -> _PluginSystem:
     if system is None:
         with _lock:
             if _system is None:
-                system = _PluginSystem()
-                for plugin, name in _extra_plugins:
-                    info = PluginInfo(name)
-                    system.infos[name] = info
-                    system._register(plugin, info)
-                _system = system
+                _system = _PluginSystem()
             system = _system
     return system
 
@@ -336,23 +333,21 @@ def register(plugin: Any, name: str | None = None) -> None:
     """
     name = name or getattr(plugin, "__name__", None) or repr(plugin)
     with _lock:
-        _extra_plugins.append((plugin, name))
-        if _system is not None:
-            info = PluginInfo(name)
-            _system.infos[name] = info
-            with warnings.catch_warnings(record=True):
-                _system._register(plugin, info)
-            _system._registries.clear()
-            if info.status == "failed":
-                del _system.infos[name]
-                _extra_plugins.pop()
-                raise PluginError(f"Plugin {name!r} was rejected: {info.error.splitlines()[0]}")
+        system = _get()
+        info = PluginInfo(name)
+        system.infos[name] = info
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", KcorePluginWarning)  # raised below instead
+            system._register(plugin, info)
+        system._registries.clear()
+        if info.status == "failed":
+            del system.infos[name]
+            raise PluginError(f"Plugin {name!r} was rejected: {info.error.splitlines()[0]}")
 
 
 def unregister(name: str) -> None:
     """Remove a plugin added with :func:`register`."""
     with _lock:
-        _extra_plugins[:] = [(p, n) for p, n in _extra_plugins if n != name]
         if _system is not None and _system.pm.get_plugin(name) is not None:
             _system.pm.unregister(name=name)
             _system.infos.pop(name, None)
@@ -364,4 +359,3 @@ def reset() -> None:
     global _system
     with _lock:
         _system = None
-        _extra_plugins.clear()

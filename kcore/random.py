@@ -56,7 +56,11 @@ class SeedGenerator:
         self._initial_seed = seed
         self.name = name or "seed_generator"
         self.state = Variable(
-            [seed % 2**32, 0], shape=(2,), dtype="uint32", trainable=False, name="seed_generator_state"
+            [seed % 2**32, 0],
+            shape=(2,),
+            dtype="uint32",
+            trainable=False,
+            name="seed_generator_state",
         )
 
     def next(self):

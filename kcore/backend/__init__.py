@@ -13,8 +13,14 @@ from kcore.backend._selection import (
 )
 from kcore.backend.base import Backend, Capabilities
 from kcore.backend.dtypes import result_type, standardize_dtype
-from kcore.config import epsilon, floatx, image_data_format, set_epsilon, set_floatx
-from kcore.config import set_image_data_format
+from kcore.config import (
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
 
 __all__ = [
     "PREFERENCE",

@@ -103,7 +103,12 @@ def standardize_dtype(dtype) -> str:
     else:
         name = getattr(dtype, "name", None)
         if not isinstance(name, str):
-            name = str(dtype)
+            try:  # NumPy scalar types such as np.float64
+                import numpy as np
+
+                name = np.dtype(dtype).name
+            except TypeError:
+                name = str(dtype)
         if name.startswith("torch."):
             name = name[6:]
     if name.startswith("<dtype: "):  # tf.DType repr

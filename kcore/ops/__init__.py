@@ -131,10 +131,10 @@ def _generate(line: str) -> tuple[str, str]:
     SIGNATURES[name] = spec
     args = ", ".join(call_parts)
     arg_tuple = ", ".join(p for p in call_parts if not p.startswith("*") and "=" not in p)
-    kw_pairs = ", ".join(
-        f"{p.split('=')[0]!r}: {p.split('=')[0]}" for p in call_parts if "=" in p
+    kw_pairs = ", ".join(f"{p.split('=')[0]!r}: {p.split('=')[0]}" for p in call_parts if "=" in p)
+    varargs = next(
+        (p[1:] for p in call_parts if p.startswith("*") and not p.startswith("**")), None
     )
-    varargs = next((p[1:] for p in call_parts if p.startswith("*") and not p.startswith("**")), None)
     varkw = next((p[2:] for p in call_parts if p.startswith("**")), None)
     args_expr = f"({arg_tuple},)" if arg_tuple else "()"
     if varargs:  # noqa: SIM102

@@ -127,8 +127,7 @@ def reshape(x, newshape, *rest, **kwargs):
     ok = size == known if -1 not in newshape else (known != 0 and size % known == 0)
     if not ok:
         raise ValueError(
-            f"reshape: cannot reshape an input of shape {shape} ({size} elements) into "
-            f"{newshape}."
+            f"reshape: cannot reshape an input of shape {shape} ({size} elements) into {newshape}."
         )
 
 

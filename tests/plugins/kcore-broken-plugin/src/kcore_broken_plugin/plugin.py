@@ -1,0 +1,3 @@
+"""Raises on import, as a plugin with a missing dependency would."""
+
+raise ImportError("kcore-broken-plugin needs the package 'frobnicate', which is not installed")
