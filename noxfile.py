@@ -61,9 +61,7 @@ def minimal(session: nox.Session, backend: str) -> None:
     """
     plugin_dir = BACKENDS[backend][0]
     _install(session, plugin_dir)
-    session.run(
-        "pytest", "-q", "tests", f"{plugin_dir}/tests", *session.posargs, env=_env(backend)
-    )
+    session.run("pytest", "-q", "tests", f"{plugin_dir}/tests", *session.posargs, env=_env(backend))
 
 
 @nox.session

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import importlib.metadata
 import os
 import threading
 import traceback
@@ -119,8 +118,10 @@ def _env_list(var: str) -> set[str] | None:
     return {_normalize(v) for v in value.split(",") if v.strip()}
 
 
-def _iter_entry_points() -> Iterable[importlib.metadata.EntryPoint]:
+def _iter_entry_points() -> Iterable[Any]:
     """All entry points of the ``kcore.plugins`` group (tests patch this)."""
+    import importlib.metadata  # ~10 ms: paid on first discovery, not at import
+
     return importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
 
 

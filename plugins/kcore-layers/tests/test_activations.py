@@ -25,8 +25,7 @@ REFERENCES = {
     "relu6": lambda x: np.clip(x, 0, 6),
     "leaky_relu": lambda x: np.where(x >= 0, x, 0.2 * x),
     "elu": lambda x: np.where(x > 0, x, np.exp(x) - 1),
-    "selu": lambda x: 1.0507009873554805
-    * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1)),
+    "selu": lambda x: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1)),
     "sigmoid": _sigmoid,
     "tanh": np.tanh,
     "softplus": _softplus,

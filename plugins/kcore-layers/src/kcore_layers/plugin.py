@@ -15,6 +15,4 @@ _ACTIVATION_NAMES = (
 
 @kcore.hookimpl
 def kcore_activations():
-    return [
-        ActivationSpec(name, f"kcore_layers.activations:{name}") for name in _ACTIVATION_NAMES
-    ]
+    return [ActivationSpec(name, f"kcore_layers.activations:{name}") for name in _ACTIVATION_NAMES]
