@@ -43,7 +43,9 @@ def main(epochs: int = 30, batch_size: int = 64, learning_rate: float = 0.5) -> 
         for i in range(0, len(order), batch_size):
             idx = order[i : i + batch_size]
             xb, yb = ops.convert_to_tensor(x_train[idx]), ops.convert_to_tensor(y_train[idx])
-            grad_w, grad_b = backend.gradient(lambda w_, b_: loss_fn(w_, b_, xb, yb), w, b)
+            grad_w, grad_b = backend.gradient(
+                lambda w_, b_, xb=xb, yb=yb: loss_fn(w_, b_, xb, yb), w, b
+            )
             w = ops.subtract(w, ops.multiply(learning_rate, grad_w))
             b = ops.subtract(b, ops.multiply(learning_rate, grad_b))
         if epoch % 10 == 9 or epoch == epochs - 1:

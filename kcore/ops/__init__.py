@@ -20,7 +20,7 @@ from kcore.backend import _selection
 from kcore.backend.dtypes import result_type
 from kcore.ops import _dispatch, _generated
 from kcore.ops._generated import GROUPS as _GENERATED_GROUPS
-from kcore.ops._generated import SIGNATURES
+from kcore.ops._generated import SIGNATURES  # noqa: F401 - re-exported for tools
 
 GROUPS = {group: list(names) for group, names in _GENERATED_GROUPS.items()}
 
