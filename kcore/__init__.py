@@ -24,6 +24,11 @@ __version__ = "0.1.0"
 hookimpl = pluggy.HookimplMarker("kcore")
 
 _LAZY_ATTRS = {
+    "Layer": "kcore._layer:Layer",
+    "Model": "kcore._model:Model",
+    "Sequential": "kcore._sequential:Sequential",
+    "Input": "kcore._functional:Input",
+    "InputSpec": "kcore._layer:InputSpec",
     "Variable": "kcore._variable:Variable",
     "StatelessScope": "kcore._variable:StatelessScope",
     "KerasTensor": "kcore._symbolic:KerasTensor",
@@ -34,6 +39,9 @@ _LAZY_MODULES = {
     "random",
     "tree",
     "config",
+    "models",
+    "saving",
+    "dtype_policies",
     "backend",
     "plugins",
     "records",

@@ -30,7 +30,7 @@ class KerasTensor:
         name: an optional name.
     """
 
-    __slots__ = ("shape", "dtype", "sparse", "name", "_history", "__weakref__")
+    __slots__ = ("shape", "dtype", "sparse", "name", "_history", "_mask", "__weakref__")
 
     def __init__(self, shape, dtype="float32", sparse=False, name=None):
         try:
@@ -48,6 +48,7 @@ class KerasTensor:
         self.sparse = bool(sparse)
         self.name = name
         self._history = None
+        self._mask = None
 
     @property
     def ndim(self) -> int:
