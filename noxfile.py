@@ -21,7 +21,7 @@ BACKENDS = {
     "tf": ("plugins/kcore-backend-tf", "tensorflow"),
 }
 #: The standard plugins every full session installs (later issues add optim, callbacks, zoo).
-STANDARD_PLUGINS = ("plugins/kcore-layers",)
+STANDARD_PLUGINS = ("plugins/kcore-layers", "plugins/kcore-optim")
 TEST_DEPS = ("pytest", "keras", "setuptools")
 
 

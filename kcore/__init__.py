@@ -40,6 +40,8 @@ _LAZY_MODULES = {
     "tree",
     "config",
     "models",
+    "utils",
+    "trainers",
     "saving",
     "dtype_policies",
     "backend",

@@ -259,6 +259,7 @@ class Functional(Model):
     """
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        self._init_trainer_state()
         Layer.__init__(self, name=name or unique_name("functional"), trainable=trainable, **kwargs)
         self._tracking = False
         self._init_graph(inputs, outputs)

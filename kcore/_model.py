@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from kcore._layer import Layer
 from kcore._symbolic import KerasTensor
+from kcore.trainers.trainer import Trainer
 
 __all__ = ["Model"]
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """A model: a layer with ``layers``, ``summary()`` and (with the trainer) ``fit``.
 
     Example (subclassing)::
@@ -42,6 +43,7 @@ class Model(Layer):
                 "`outputs`; call `kcore.Model(inputs=..., outputs=...)` for a functional model, "
                 "or define `call` in your subclass."
             )
+        self._init_trainer_state()
         super().__init__(**kwargs)
 
     @property

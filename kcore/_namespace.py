@@ -22,6 +22,10 @@ def install(module_name: str, kind: str, core: dict[str, str] | None = None) -> 
     """
     module = sys.modules[module_name]
     core = dict(core or {})
+    if kind in _GETTABLE:
+        module.get = _make_get(kind)
+        module.serialize = _serialize
+        module.deserialize = _make_deserialize(kind)
 
     def __getattr__(name: str) -> Any:  # noqa: N807
         if name.startswith("__"):
@@ -50,6 +54,59 @@ def install(module_name: str, kind: str, core: dict[str, str] | None = None) -> 
 
     module.__getattr__ = __getattr__  # type: ignore[attr-defined]
     module.__dir__ = __dir__  # type: ignore[attr-defined]
+
+
+#: Kinds whose namespace has Keras's ``get`` / ``serialize`` / ``deserialize`` functions.
+_GETTABLE = {
+    "activations",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "optimizers",
+    "losses",
+    "metrics",
+}
+_INSTANTIATE = {"initializers", "regularizers", "constraints", "optimizers"}
+
+
+def _serialize(obj):
+    """Serialize ``obj`` in Keras 3's config format."""
+    from kcore.saving import serialize_keras_object
+
+    return serialize_keras_object(obj)
+
+
+def _make_deserialize(kind: str):
+    def deserialize(config, custom_objects=None):
+        """Rebuild an object of this kind from a config or name."""
+        from kcore.saving import deserialize_keras_object
+
+        return deserialize_keras_object(config, kind=kind, custom_objects=custom_objects)
+
+    return deserialize
+
+
+def _make_get(kind: str):
+    def get(identifier):
+        """Resolve ``identifier`` (None, a name, a config dict or an object), like Keras's ``get``."""
+        if identifier is None:
+            if kind == "activations":
+                from kcore import plugins
+
+                return plugins.lookup("activations", "linear")
+            return None
+        if isinstance(identifier, (str, dict)):
+            from kcore.saving import deserialize_keras_object
+
+            return deserialize_keras_object(identifier, kind=kind)
+        if callable(identifier) or kind not in _INSTANTIATE:
+            return identifier
+        raise ValueError(
+            f"Could not interpret {kind[:-1]} identifier: {identifier!r}. Expected a name, a "
+            "config dict or an object."
+        )
+
+    return get
 
 
 def get(kind: str, identifier: Any, instantiate: Callable[[Any], Any] | None = None) -> Any:

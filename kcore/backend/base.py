@@ -18,6 +18,13 @@ What a backend provides:
 - ``compute_output_spec(fn, *args, **kwargs)``: run ``fn`` on :class:`kcore.KerasTensor`
   placeholders without FLOPs and return the matching structure of ``KerasTensor`` outputs.
 - ``convert_to_tensor``, ``convert_to_numpy``, ``is_tensor``: the tensor boundary.
+- ``value_and_grad(fn, variables, has_aux=False)``: call ``fn()`` (no arguments; it reads the
+  ``variables`` through ``kcore.ops``) and return ``(value, grads)`` with one gradient per
+  variable; with ``has_aux`` ``fn`` returns ``(loss, aux)`` and ``value`` is that pair.
+  Assignments ``fn`` makes to other variables (seed generators, moving statistics) must take
+  effect. The generic trainer builds on this alone.
+- ``trainer_class`` (optional): a faster step runner with the interface of
+  :class:`kcore.trainers.generic.GenericTrainer` giving the same numbers.
 - ``gradient(fn, *args)``: gradients of the scalar ``fn(*args)`` with respect to each arg (used
   by the shared op suite; the trainer uses the backend's native step instead).
 - ``capabilities``: a :class:`Capabilities` that tests use to skip (never lists of test names).
@@ -92,6 +99,10 @@ class Backend:
     def is_tensor(self, x: Any) -> bool:
         """Whether ``x`` is a native tensor of this backend."""
         raise NotImplementedError(f"{type(self).__name__} must implement is_tensor")
+
+    def value_and_grad(self, fn, variables, has_aux=False):
+        """``(fn(), grads)`` with gradients of the scalar loss with respect to ``variables``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement value_and_grad")
 
     def gradient(self, fn: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
         """Gradients of the scalar ``fn(*args)`` with respect to every positional arg."""
