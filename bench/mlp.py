@@ -1,0 +1,284 @@
+"""MLP benchmark: kcore vs the plain framework vs Keras 3, side by side, as ratios.
+
+The model is 784-512-512-10 (ReLU, softmax), Adam, sparse categorical crossentropy, batch 128.
+Every contender runs in its own fresh interpreter; training throughput is measured on the epochs
+after the first (compilation and warm-up excluded); ``predict`` latency is the median of many
+one-sample calls.
+
+    python bench/mlp.py                      # every installed contender
+    python bench/mlp.py --backends torch     # only torch rows
+    python bench/mlp.py --samples 12800 --epochs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+BATCH = 128
+
+
+def make_data(samples: int):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((samples, 784)).astype("float32")
+    y = rng.integers(0, 10, size=(samples,)).astype("int32")
+    return x, y
+
+
+def median_latency(fn, repeat=200):
+    for _ in range(20):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+# -- contenders (each runs inside its own worker process) -------------------------------------------
+def run_kcore(backend, samples, epochs):
+    os.environ["KCORE_BACKEND"] = backend
+    import kcore as keras
+
+    return _run_keras_api(keras, samples, epochs)
+
+
+def run_keras(backend, samples, epochs):
+    os.environ["KERAS_BACKEND"] = backend
+    import keras
+
+    return _run_keras_api(keras, samples, epochs)
+
+
+def _run_keras_api(keras, samples, epochs):
+    x, y = make_data(samples)
+    model = keras.Sequential(
+        [
+            keras.Input((784,)),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)  # warm-up / compile
+    start = time.perf_counter()
+    model.fit(x, y, batch_size=BATCH, epochs=epochs, verbose=0)
+    elapsed = time.perf_counter() - start
+    one = x[:1]
+    return {
+        "samples_per_s": samples * epochs / elapsed,
+        "predict_ms": median_latency(lambda: model.predict(one, verbose=0), repeat=100),
+        "predict_on_batch_ms": median_latency(lambda: model.predict_on_batch(one)),
+    }
+
+
+def run_plain_torch(samples, epochs):
+    import torch
+
+    x, y = make_data(samples)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y).long()
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(),
+        torch.nn.Linear(512, 512), torch.nn.ReLU(),
+        torch.nn.Linear(512, 10),
+    )  # fmt: skip
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def epoch():
+        order = torch.randperm(samples)
+        for i in range(0, samples, BATCH):
+            idx = order[i : i + BATCH]
+            optimizer.zero_grad(set_to_none=True)
+            logits = model(xt[idx])
+            loss = loss_fn(logits, yt[idx])
+            loss.backward()
+            optimizer.step()
+            # what Keras reports: running loss and accuracy
+            with torch.no_grad():
+                (logits.argmax(-1) == yt[idx]).float().mean()
+
+    epoch()
+    start = time.perf_counter()
+    for _ in range(epochs):
+        epoch()
+    elapsed = time.perf_counter() - start
+    one = xt[:1]
+
+    def predict():
+        with torch.no_grad():
+            return torch.softmax(model(one), -1).numpy()
+
+    return {"samples_per_s": samples * epochs / elapsed, "call_ms": median_latency(predict)}
+
+
+def run_plain_jax(samples, epochs):
+    import jax
+    import jax.numpy as jnp
+
+    x, y = make_data(samples)
+    key = jax.random.PRNGKey(0)
+    sizes = [(784, 512), (512, 512), (512, 10)]
+    params = []
+    for n_in, n_out in sizes:
+        key, sub = jax.random.split(key)
+        limit = (6 / (n_in + n_out)) ** 0.5
+        params.append(
+            (jax.random.uniform(sub, (n_in, n_out), minval=-limit, maxval=limit), jnp.zeros(n_out))
+        )
+
+    def forward(params, xb):
+        h = xb
+        for i, (w, b) in enumerate(params):
+            h = h @ w + b
+            if i < len(params) - 1:
+                h = jax.nn.relu(h)
+        return h
+
+    def loss_fn(params, xb, yb):
+        logits = forward(params, xb)
+        loss = -jnp.mean(jnp.take_along_axis(jax.nn.log_softmax(logits), yb[:, None], axis=1))
+        return loss, logits
+
+    def step(params, m, v, t, xb, yb):
+        (loss, logits), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, xb, yb)
+        t = t + 1
+        m = jax.tree_util.tree_map(lambda m, g: 0.9 * m + 0.1 * g, m, grads)
+        v = jax.tree_util.tree_map(lambda v, g: 0.999 * v + 0.001 * g * g, v, grads)
+        lr = 1e-3 * jnp.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+        params = jax.tree_util.tree_map(
+            lambda p, m, v: p - lr * m / (jnp.sqrt(v) + 1e-7), params, m, v
+        )
+        acc = jnp.mean(jnp.argmax(logits, -1) == yb)
+        return params, m, v, t, loss, acc
+
+    step = jax.jit(step, donate_argnums=(0, 1, 2))
+    m = jax.tree_util.tree_map(jnp.zeros_like, params)
+    v = jax.tree_util.tree_map(jnp.zeros_like, params)
+    t = jnp.zeros((), "float32")
+    xj, yj = jnp.asarray(x), jnp.asarray(y)
+
+    def epoch(params, m, v, t):
+        order = np.random.permutation(samples)
+        for i in range(0, samples - BATCH + 1, BATCH):
+            idx = order[i : i + BATCH]
+            params, m, v, t, loss, acc = step(params, m, v, t, xj[idx], yj[idx])
+        loss.block_until_ready()
+        return params, m, v, t
+
+    params, m, v, t = epoch(params, m, v, t)
+    start = time.perf_counter()
+    for _ in range(epochs):
+        params, m, v, t = epoch(params, m, v, t)
+    elapsed = time.perf_counter() - start
+    predict = jax.jit(lambda p, xb: jax.nn.softmax(forward(p, xb)))
+    one = xj[:1]
+    return {
+        "samples_per_s": (samples // BATCH) * BATCH * epochs / elapsed,
+        "call_ms": median_latency(lambda: np.asarray(predict(params, one))),
+    }
+
+
+def run_plain_tf(samples, epochs):
+    import tensorflow as tf
+
+    one = tf.constant(make_data(8)[0][:1])
+    w = [tf.Variable(tf.random.uniform((784, 512), -0.07, 0.07)), tf.Variable(tf.zeros(512)),
+         tf.Variable(tf.random.uniform((512, 512), -0.07, 0.07)), tf.Variable(tf.zeros(512)),
+         tf.Variable(tf.random.uniform((512, 10), -0.1, 0.1)), tf.Variable(tf.zeros(10))]  # fmt: skip
+
+    @tf.function
+    def predict(xb):
+        h = tf.nn.relu(xb @ w[0] + w[1])
+        h = tf.nn.relu(h @ w[2] + w[3])
+        return tf.nn.softmax(h @ w[4] + w[5])
+
+    return {"call_ms": median_latency(lambda: predict(one).numpy())}
+
+
+WORKERS = {
+    "kcore": run_kcore,
+    "keras": run_keras,
+    "plain-torch": lambda backend, s, e: run_plain_torch(s, e),
+    "plain-jax": lambda backend, s, e: run_plain_jax(s, e),
+    "plain-tf": lambda backend, s, e: run_plain_tf(s, e),
+}
+PLAIN = {"torch": "plain-torch", "jax": "plain-jax", "tensorflow": "plain-tf"}
+FRAMEWORK = {"torch": "torch", "jax": "jax", "tensorflow": "tensorflow"}
+
+
+def _spawn(kind, backend, samples, epochs):
+    cmd = [sys.executable, __file__, "--worker", kind, "--backend", backend,
+           "--samples", str(samples), "--epochs", str(epochs)]  # fmt: skip
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr else "failed"}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backends", default="torch,jax,tensorflow")
+    parser.add_argument("--samples", type=int, default=128 * 100)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--worker")
+    parser.add_argument("--backend")
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker](args.backend, args.samples, args.epochs)))
+        return
+    has_keras = importlib.util.find_spec("keras") is not None
+    rows = []
+    for backend in args.backends.split(","):
+        if importlib.util.find_spec(FRAMEWORK[backend]) is None:
+            continue
+        kc = _spawn("kcore", backend, args.samples, args.epochs)
+        plain = _spawn(PLAIN[backend], backend, args.samples, args.epochs)
+        ke = _spawn("keras", backend, args.samples, args.epochs) if has_keras else {}
+        rows.append((backend, kc, plain, ke))
+    print(
+        f"MLP 784-512-512-10, batch {BATCH}, Adam; {args.samples} samples x {args.epochs} epochs; 2 CPU cores"
+    )
+    print(
+        f"{'backend':<11}{'kcore fit/s':>12}{'plain/s':>10}{'keras/s':>10}{'kcore/plain':>12}{'kcore/keras':>12}"
+    )
+    for backend, kc, plain, ke in rows:
+        k, p, r = kc.get("samples_per_s"), plain.get("samples_per_s"), ke.get("samples_per_s")
+        fmt = lambda v: f"{v:,.0f}" if isinstance(v, float) else "-"  # noqa: E731
+        ratio = lambda a, b: (
+            f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) else "-"
+        )  # noqa: E731
+        print(
+            f"{backend:<11}{fmt(k):>12}{fmt(p):>10}{fmt(r):>10}{ratio(k, p):>12}{ratio(k, r):>12}"
+        )
+        for name, res in (("kcore", kc), ("plain", plain), ("keras", ke)):
+            if "error" in res:
+                print(f"{'':<11}{name} failed: {res['error']}")
+    print()
+    print(
+        f"{'backend':<11}{'kcore predict':>14}{'kcore p_o_b':>12}{'plain call':>11}{'keras predict':>14}{'p_o_b/plain':>12}"
+    )
+    for backend, kc, plain, ke in rows:
+        f = lambda v: f"{v:.3f}ms" if isinstance(v, float) else "-"  # noqa: E731
+        pob, call = kc.get("predict_on_batch_ms"), plain.get("call_ms")
+        ratio = f"{pob / call:.1f}x" if isinstance(pob, float) and isinstance(call, float) else "-"
+        print(
+            f"{backend:<11}{f(kc.get('predict_ms')):>14}{f(pob):>12}{f(call):>11}{f(ke.get('predict_ms')):>14}{ratio:>12}"
+        )
+
+
+if __name__ == "__main__":
+    main()
