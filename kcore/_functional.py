@@ -9,6 +9,7 @@ forward pass is a plain loop. The config format is Keras 3's (``layers`` with ``
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from kcore import tree
@@ -17,7 +18,7 @@ from kcore._model import Model
 from kcore._symbolic import KerasTensor
 from kcore.backend.dtypes import standardize_dtype
 
-__all__ = ["Input", "InputLayer", "Functional", "Node", "symbolic_layer_call"]
+__all__ = ["Input", "InputLayer", "Functional", "Node", "OpLayer", "symbolic_layer_call"]
 
 
 class Node:
@@ -42,8 +43,65 @@ class Node:
         return [t._history[0] for t in self.input_tensors if t._history is not None]
 
 
+_recording = threading.local()
+
+
+def recording_ops() -> bool:
+    """Whether a ``kcore.ops`` call on graph tensors should become a graph node right now.
+
+    False while a layer infers its own output spec (its internal ops are not graph nodes).
+    """
+    return getattr(_recording, "depth", 0) == 0
+
+
+class _NoRecording:
+    def __enter__(self):
+        _recording.depth = getattr(_recording, "depth", 0) + 1
+
+    def __exit__(self, *exc):
+        _recording.depth -= 1
+
+
+class OpLayer(Layer):
+    """A ``kcore.ops`` call made on Functional-graph tensors (``ops.add(x, y)``), as a layer."""
+
+    def __init__(self, op, name=None, **kwargs):
+        from kcore import ops
+
+        if not hasattr(ops, op):
+            raise ValueError(f"OpLayer: unknown kcore.ops function {op!r}.")
+        super().__init__(name=name or unique_name(op), **kwargs)
+        self.op = op
+        self._fn = getattr(ops, op)
+        self.built = True
+
+    def call(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)
+
+    def compute_output_spec(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)
+
+    def get_config(self):
+        return {"op": self.op, "name": self.name}
+
+
+def record_op(name, args, kwargs, outputs):
+    """Make the symbolic op call ``name(*args, **kwargs)`` a node of the Functional graph."""
+    tensors = [t for t in tree.flatten((list(args), kwargs)) if isinstance(t, KerasTensor)]
+    if not any(t._history is not None for t in tensors):
+        return outputs
+    layer = OpLayer(name)
+    Node(layer, tuple(args), dict(kwargs), outputs)
+    return outputs
+
+
 def symbolic_layer_call(layer: Layer, args, kwargs):
     """Call ``layer`` on symbolic inputs: build it, infer outputs, record a Node."""
+    with _NoRecording():
+        return _symbolic_layer_call(layer, args, kwargs)
+
+
+def _symbolic_layer_call(layer: Layer, args, kwargs):
     first = args[0] if args else next(iter(kwargs.values()))
     if not layer.built:
         layer._check_input_spec(first)
@@ -320,19 +378,8 @@ class Functional(Model):
                 if id(t) not in slots:
                     slots[id(t)] = n
                     n += 1
-            args_t = tree.map_structure(
-                lambda v: ("slot", slots[id(v)]) if isinstance(v, KerasTensor) else ("const", v),
-                list(node.args),
-            )
-            kwargs_t = {
-                k: tree.map_structure(
-                    lambda v: (
-                        ("slot", slots[id(v)]) if isinstance(v, KerasTensor) else ("const", v)
-                    ),
-                    val,
-                )
-                for k, val in node.kwargs.items()
-            }
+            args_t = _template(list(node.args), slots)
+            kwargs_t = {k: _template(v, slots) for k, v in node.kwargs.items()}
             out_slots = [slots[id(t)] for t in node.output_tensors]
             simple = (
                 len(node.args) == 1
@@ -406,7 +453,7 @@ class Functional(Model):
                 bool(masks) or getattr(node.output_tensors[0], "_mask", None) is not None
             )
             if simple and not has_mask_flow:
-                x = values[args_t[0][1]]
+                x = values[args_t[0].index]
                 if symbolic:
                     values[out_slots[0]] = layer.compute_output_spec(x)
                 elif layer._call_has_training and training is not None:
@@ -414,11 +461,7 @@ class Functional(Model):
                 else:
                     values[out_slots[0]] = layer(x)
                 continue
-            args = (
-                tree.map_structure(lambda s: values[s[1]] if s[0] == "slot" else s[1], args_t)
-                if args_t
-                else []
-            )
+            args = _fill(args_t, values)
             kwargs = {k: _fill(v, values) for k, v in kwargs_t.items()}
             if layer._call_has_training and training is not None and "training" not in kwargs:
                 kwargs["training"] = training
@@ -454,7 +497,7 @@ class Functional(Model):
         if not masks or not args_t:
             return None
         first = args_t[0]
-        slots = [s[1] for s in _leaves(first) if s[0] == "slot"]
+        slots = [s.index for s in _leaves(first)]
         found = [masks.get(s) for s in slots]
         if not any(m is not None for m in found):
             return None
@@ -559,8 +602,29 @@ class Functional(Model):
         return functional_from_config(cls, config, custom_objects)
 
 
+class _Slot:
+    """Where a graph tensor's value lives in the plan's value list."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _template(struct, slots):
+    if isinstance(struct, KerasTensor):
+        return _Slot(slots[id(struct)])
+    if isinstance(struct, list):
+        return [_template(v, slots) for v in struct]
+    if isinstance(struct, tuple):
+        return tuple(_template(v, slots) for v in struct)
+    if isinstance(struct, dict):
+        return {k: _template(v, slots) for k, v in struct.items()}
+    return struct
+
+
 def _leaves(template):
-    if isinstance(template, tuple) and len(template) == 2 and template[0] in ("slot", "const"):
+    if isinstance(template, _Slot):
         return [template]
     out = []
     if isinstance(template, dict):
@@ -573,12 +637,14 @@ def _leaves(template):
 
 
 def _fill(template, values):
-    if isinstance(template, tuple) and len(template) == 2 and template[0] in ("slot", "const"):
-        return values[template[1]] if template[0] == "slot" else template[1]
-    if isinstance(template, dict):
-        return {k: _fill(v, values) for k, v in template.items()}
+    if isinstance(template, _Slot):
+        return values[template.index]
     if isinstance(template, list):
         return [_fill(v, values) for v in template]
+    if isinstance(template, tuple):
+        return tuple(_fill(v, values) for v in template)
+    if isinstance(template, dict):
+        return {k: _fill(v, values) for k, v in template.items()}
     return template
 
 

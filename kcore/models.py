@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from kcore._functional import Functional
+from kcore import tree
+from kcore._functional import Functional, Input, InputLayer
 from kcore._model import Model
 from kcore._sequential import Sequential
 
@@ -51,11 +52,51 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         new._maybe_rebuild()
         return new
     if isinstance(model, Functional):
-        new = Functional.from_config(model.get_config())
-        if input_tensors is not None:
-            return Model(inputs=input_tensors, outputs=new(input_tensors), name=model.name)
-        return new
+        return _replay(model, clone_function, input_tensors)
     raise ValueError(
         "clone_model: only Sequential and Functional models can be cloned; a subclassed model "
         f"must be re-instantiated from its class. Received: {type(model).__name__}"
+    )
+
+
+def _replay(model, clone_function, input_tensors=None):
+    """Re-run ``model``'s graph with cloned layers (shared layers stay shared)."""
+    clones: dict[int, object] = {}
+    new_tensors: dict[int, object] = {}
+    if input_tensors is not None:
+        flat_new = tree.flatten(input_tensors)
+        if len(flat_new) != len(model.inputs):
+            raise ValueError(
+                f"clone_model: `input_tensors` has {len(flat_new)} tensors but the model has "
+                f"{len(model.inputs)} inputs."
+            )
+        for old, new in zip(model.inputs, flat_new):
+            new_tensors[id(old)] = new
+    for node in model._nodes:
+        layer = node.layer
+        if isinstance(layer, InputLayer):
+            for old in node.output_tensors:
+                if id(old) not in new_tensors:
+                    new_tensors[id(old)] = Input(
+                        batch_shape=layer.batch_shape, dtype=layer.dtype, name=layer.name
+                    )
+            continue
+        if id(layer) not in clones:
+            clones[id(layer)] = clone_function(layer) if not hasattr(layer, "op") else layer
+        new_layer = clones[id(layer)]
+
+        def swap(value):
+            return new_tensors.get(id(value), value)
+
+        args = tree.map_structure(swap, list(node.args))
+        kwargs = {k: tree.map_structure(swap, v) for k, v in node.kwargs.items() if k != "mask"}
+        outputs = new_layer(*args, **kwargs)
+        for old, new in zip(node.output_tensors, tree.flatten(outputs)):
+            new_tensors[id(old)] = new
+
+    def pick(struct):
+        return tree.map_structure(lambda t: new_tensors[id(t)], struct)
+
+    return Model(
+        inputs=pick(model._inputs_struct), outputs=pick(model._outputs_struct), name=model.name
     )

@@ -52,9 +52,14 @@ def symbolic_call(name, args, kwargs):
     if fn is None:
         raise NotImplementedError(missing_message(name, backend.name))
     try:
-        return backend.compute_output_spec(fn, *args, **kwargs)
+        outputs = backend.compute_output_spec(fn, *args, **kwargs)
     except (ValueError, TypeError, IndexError, RuntimeError) as exc:
         raise _checks.explain(name, exc, args, kwargs)  # noqa: B904 - context is kept
+    from kcore import _functional
+
+    if _functional.recording_ops():
+        _functional.record_op(name, args, kwargs, outputs)
+    return outputs
 
 
 explain = _checks.explain

@@ -39,6 +39,7 @@ _CORE_CLASSES = {
     "Model": "kcore._model:Model",
     "Sequential": "kcore._sequential:Sequential",
     "InputLayer": "kcore._functional:InputLayer",
+    "OpLayer": "kcore._functional:OpLayer",
     "Layer": "kcore._layer:Layer",
     "DTypePolicy": "kcore.dtype_policies:DTypePolicy",
     "FloatDTypePolicy": "kcore.dtype_policies:DTypePolicy",
