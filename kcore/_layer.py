@@ -23,6 +23,7 @@ from kcore._symbolic import KerasTensor
 from kcore._variable import Variable
 from kcore.backend.dtypes import standardize_dtype
 from kcore.dtype_policies import DTypePolicy, get_policy
+from kcore.random import SeedGenerator
 
 __all__ = ["Layer", "InputSpec", "unique_name", "clear_session"]
 
@@ -156,6 +157,7 @@ class Layer:
         sa(self, "_layers", [])
         sa(self, "_own_variables", [])
         sa(self, "_losses", [])
+        sa(self, "_seed_generators", [])
         self.name = name or unique_name(_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._dtype_policy = get_policy(dtype)
@@ -195,6 +197,9 @@ class Layer:
         elif isinstance(value, Layer):
             if value is not self and not any(layer is value for layer in self._layers):
                 self._layers.append(value)
+        elif isinstance(value, SeedGenerator):
+            if not any(g is value for g in self._seed_generators):
+                self._seed_generators.append(value)
         elif isinstance(value, (list, tuple)) and value and not isinstance(value, str):
             for item in value:
                 if isinstance(item, (Layer, Variable)):
@@ -327,7 +332,15 @@ class Layer:
 
     @property
     def variables(self) -> list[Variable]:
-        return self.weights
+        """Weights plus other state (seed-generator states), as Keras 3's ``layer.variables``."""
+        out = list(self.weights)
+        seen = {id(v) for v in out}
+        for layer in [self, *self._flat_layers()]:
+            for generator in layer._seed_generators:
+                if id(generator.state) not in seen:
+                    seen.add(id(generator.state))
+                    out.append(generator.state)
+        return out
 
     @property
     def trainable_weights(self) -> list[Variable]:

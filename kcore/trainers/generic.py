@@ -47,5 +47,11 @@ class GenericTrainer:
     def predict_batch(self, x):
         return self.model(x, training=False)
 
-    def sync(self):
+    def begin(self):
+        """Called when fit / evaluate / predict starts."""
+
+    def end(self):
+        """Called when fit / evaluate / predict ends."""
+
+    def sync(self, metrics_only=False):
         """Write any state held outside the Variables back into them (nothing to do here)."""

@@ -176,12 +176,15 @@ class Trainer:
     def reset_metrics(self):
         for metric in self.metrics:
             metric.reset_state()
+        runner = getattr(self, "_step_runner", None)
+        if runner is not None and hasattr(runner, "on_metrics_reset"):
+            runner.on_metrics_reset()
 
     def get_metrics_result(self) -> dict[str, Any]:
         """``{name: result}`` for every metric (backend scalars)."""
         runner = getattr(self, "_step_runner", None)
         if runner is not None:
-            runner.sync()
+            runner.sync(metrics_only=True)
         results = {}
         for metric in self.metrics:
             value = metric.result()
@@ -343,6 +346,8 @@ class Trainer:
         want_begin = callbacks.wants("on_train_batch_begin")
         want_end = callbacks.wants("on_train_batch_end")
         epoch_logs: dict[str, Any] = {}
+        runner = self._runner()
+        runner.begin()
         try:
             callbacks.on_train_begin()
             for epoch in range(initial_epoch, epochs):
@@ -366,14 +371,14 @@ class Trainer:
                 if val_adapter is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_adapter(val_adapter, callbacks=None)
                     epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                runner.sync()  # callbacks (checkpoints) see this epoch's weights
                 callbacks.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
                     break
             callbacks.on_train_end(epoch_logs)
         finally:
             object.__setattr__(self, "_fitting", False)
-            if self._step_runner is not None:
-                self._step_runner.sync()
+            runner.end()
         return self.history
 
     def _python_logs(self, logs=None):
@@ -429,7 +434,12 @@ class Trainer:
             epochs=1,
             steps=data_adapters.batch_count(adapter),
         )
-        results = self._evaluate_adapter(adapter, cbs)
+        runner = self._runner()
+        runner.begin()
+        try:
+            results = self._evaluate_adapter(adapter, cbs)
+        finally:
+            runner.end()
         if return_dict:
             return results
         values = list(results.values())
@@ -469,22 +479,32 @@ class Trainer:
             x, y, sample_weight, batch_size=_batch_len(x), class_weight=class_weight
         )
         self._prepare(adapter, for_training=True)
-        self.reset_metrics()
-        logs = None
-        for batch in adapter:
-            logs = self.train_step(self._to_backend(batch))
-        return self._batch_result(logs, return_dict, "train_step")
+        runner = self._runner()
+        runner.begin()
+        try:
+            self.reset_metrics()
+            logs = None
+            for batch in adapter:
+                logs = self.train_step(self._to_backend(batch))
+            return self._batch_result(logs, return_dict, "train_step")
+        finally:
+            runner.end()
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss and metrics on one batch."""
         self._assert_compiled("test_on_batch")
         adapter = data_adapters.ArrayAdapter(x, y, sample_weight, batch_size=_batch_len(x))
         self._prepare(adapter, for_training=False)
-        self.reset_metrics()
-        logs = None
-        for batch in adapter:
-            logs = self.test_step(self._to_backend(batch))
-        return self._batch_result(logs, return_dict, "test_step")
+        runner = self._runner()
+        runner.begin()
+        try:
+            self.reset_metrics()
+            logs = None
+            for batch in adapter:
+                logs = self.test_step(self._to_backend(batch))
+            return self._batch_result(logs, return_dict, "test_step")
+        finally:
+            runner.end()
 
     def predict_on_batch(self, x):
         """Outputs for one batch, as NumPy arrays."""

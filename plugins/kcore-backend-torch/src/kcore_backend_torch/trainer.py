@@ -1,0 +1,109 @@
+"""The torch step runner: a lean eager step, autograd, and no-grad evaluation and prediction.
+
+Trainable kcore variables on torch are ``torch.nn.Parameter`` leaves, so the forward pass through
+``kcore.ops`` builds the autograd graph directly; gradients come from one
+``torch.autograd.grad`` call. Evaluation runs under ``torch.no_grad`` and prediction under
+``torch.inference_mode`` (no graph is recorded).
+"""
+
+from __future__ import annotations
+
+import torch
+
+__all__ = ["TorchTrainer", "value_and_grad"]
+
+
+def value_and_grad(fn, variables, has_aux=False):
+    """``(fn(), grads)``: gradients of the scalar loss with respect to ``variables``."""
+    params = [v.value for v in variables]
+    with torch.enable_grad():
+        out = fn()
+        loss = out[0] if has_aux else out
+        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+            raise ValueError(
+                "value_and_grad: `fn` must return a scalar loss tensor"
+                + (" as the first item of (loss, aux)" if has_aux else "")
+                + f". Received: {type(loss).__name__} {getattr(loss, 'shape', '')}"
+            )
+        needs = [p for p in params if p.requires_grad]
+        grads = torch.autograd.grad(loss, needs, allow_unused=True) if needs else ()
+    by_id = {id(p): g for p, g in zip(needs, grads)}
+    result = [by_id.get(id(p)) for p in params]
+    result = [torch.zeros_like(p) if g is None else g for p, g in zip(params, result)]
+    if has_aux:
+        loss, aux = out
+        aux = _detach(aux)
+        return (loss.detach(), aux), result
+    return loss.detach(), result
+
+
+def _detach(struct):
+    if isinstance(struct, torch.Tensor):
+        return struct.detach()
+    if isinstance(struct, (list, tuple)):
+        return type(struct)(_detach(s) for s in struct)
+    if isinstance(struct, dict):
+        return {k: _detach(v) for k, v in struct.items()}
+    return struct
+
+
+class TorchTrainer:
+    """Runs training / evaluation / prediction batches for a kcore model on torch."""
+
+    def __init__(self, model):
+        self.model = model
+        self._variables = None
+        self._params = None
+
+    def _trainable(self):
+        variables = self.model.trainable_variables
+        if (
+            self._variables is None
+            or len(variables) != len(self._variables)
+            or any(a is not b for a, b in zip(variables, self._variables))
+        ):
+            self._variables = variables
+            self._params = [v.value for v in variables]
+        return self._variables, self._params
+
+    def train_batch(self, x, y, sample_weight):
+        model = self.model
+        variables, params = self._trainable()
+        if model._losses or model._layers:
+            model._clear_losses()
+        with torch.enable_grad():
+            y_pred = model(x, training=True)
+            loss = model.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
+            )
+            grads = torch.autograd.grad(loss, params, allow_unused=True)
+        if any(g is None for g in grads):
+            grads = [torch.zeros_like(p) if g is None else g for p, g in zip(params, grads)]
+        model.optimizer.apply(grads, variables)
+        with torch.no_grad():
+            model._update_metrics(loss.detach(), y, _detach(y_pred), sample_weight)
+
+    def test_batch(self, x, y, sample_weight):
+        model = self.model
+        model._clear_losses()
+        # no_grad rather than inference_mode: metric variables are updated here and must stay
+        # ordinary tensors usable by later training steps.
+        with torch.no_grad():
+            y_pred = model(x, training=False)
+            loss = model.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
+            )
+            model._update_metrics(loss, y, y_pred, sample_weight)
+
+    def predict_batch(self, x):
+        with torch.inference_mode():
+            return self.model(x, training=False)
+
+    def begin(self):
+        self._variables = None
+
+    def end(self):
+        pass
+
+    def sync(self, metrics_only=False):
+        """Nothing to write back: torch variables are updated in place."""
