@@ -32,6 +32,7 @@ __all__ = [
     "floatx",
     "get_backend",
     "image_data_format",
+    "in_stateless_scope",
     "installed_backends",
     "result_type",
     "set_epsilon",
@@ -39,6 +40,13 @@ __all__ = [
     "set_image_data_format",
     "standardize_dtype",
 ]
+
+
+def in_stateless_scope() -> bool:
+    """Whether code runs inside a :class:`kcore.StatelessScope` (assignments are recorded)."""
+    from kcore._variable import current_stateless_scope
+
+    return current_stateless_scope() is not None
 
 
 def backend() -> str:

@@ -47,7 +47,18 @@ def _loss_name(fn):
     return getattr(fn, "__name__", "loss")
 
 
+def _align_ranks(y_true, y_pred):
+    """Keras's squeeze-or-expand: (batch,) labels vs (batch, 1) outputs line up."""
+    true_shape, pred_shape = tuple(ops.shape(y_true)), tuple(ops.shape(y_pred))
+    if len(true_shape) == len(pred_shape) - 1 and pred_shape[-1:] == (1,):
+        y_true = ops.expand_dims(y_true, -1)
+    elif len(true_shape) == len(pred_shape) + 1 and true_shape[-1:] == (1,):
+        y_true = ops.squeeze(y_true, -1)
+    return y_true
+
+
 def _apply_loss(fn, y_true, y_pred, sample_weight):
+    y_true = _align_ranks(y_true, y_pred)
     if _is_loss_object(fn):
         return fn(y_true, y_pred, sample_weight=sample_weight)
     values = fn(y_true, y_pred)  # per-sample values; reduce like sum_over_batch_size
