@@ -254,6 +254,9 @@ def _as_list(result: Any) -> list[Any]:
     return list(result)
 
 
+#: Kinds whose hooks take run-time arguments; they are not listed as registrations.
+_RUNTIME_KINDS = {"fused_kernels"}
+
 _system: _PluginSystem | None = None
 _lock = threading.RLock()
 
@@ -278,6 +281,8 @@ def plugin_infos() -> list[PluginInfo]:
     """One :class:`PluginInfo` per discovered plugin, with every kind's registrations filled."""
     system = _get()
     for kind in SPEC_TYPES:
+        if kind in _RUNTIME_KINDS:
+            continue
         try:
             system.registry(kind)
         except PluginError:

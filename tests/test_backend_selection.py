@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from conftest import FakeEntryPoint, make_plugin
+from kernel_fixtures import FakeEntryPoint, make_plugin
 
 import kcore
 from kcore.backend import BackendNotFoundError, _selection

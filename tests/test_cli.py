@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FakeEntryPoint, make_plugin
+from kernel_fixtures import FakeEntryPoint, make_plugin
 
 from kcore import cli
 from kcore.records import LayerSpec

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FakeEntryPoint, make_plugin
+from kernel_fixtures import FakeEntryPoint, make_plugin
 
 import kcore
 from kcore import plugins

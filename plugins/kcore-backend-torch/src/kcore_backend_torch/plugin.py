@@ -1,7 +1,7 @@
 """Entry point of kcore-backend-torch: registers the backend lazily (no torch import here)."""
 
 import kcore
-from kcore.records import BackendSpec
+from kcore.records import BackendSpec, FusedKernelSpec
 
 
 @kcore.hookimpl
@@ -14,4 +14,16 @@ def kcore_backends():
             priority=10,
             description="torch tensors, kcore.ops on torch",
         )
+    ]
+
+
+@kcore.hookimpl
+def kcore_fused_kernels(backend):
+    if backend != "torch":
+        return []
+    fused = "kcore_backend_torch.fused"
+    return [
+        FusedKernelSpec("Adam", f"{fused}:adam", backend="torch"),
+        FusedKernelSpec("AdamW", f"{fused}:adam", backend="torch"),
+        FusedKernelSpec("SGD", f"{fused}:sgd", backend="torch"),
     ]

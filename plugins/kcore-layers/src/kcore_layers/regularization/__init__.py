@@ -1,0 +1,1 @@
+"""Regularization layers: Dropout, ActivityRegularization (one public class per module)."""
