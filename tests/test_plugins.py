@@ -163,3 +163,23 @@ def test_records_validate_their_fields():
     assert spec.resolve() is kcore.backend.Backend
     with pytest.raises(ImportError, match="no attribute"):
         LayerSpec("Gone", "kcore.records:DoesNotExist").resolve()
+
+
+def test_real_environment_missing_standard_plugins_say_what_to_install():
+    """In an environment without kcore-optim / kcore-layers (the nox `minimal` sessions), the
+    names they provide fail with the package to install, and kcore itself keeps working."""
+    import importlib.util
+
+    checks = [("kcore_optim", "optimizers", "Adam", "kcore-optim"),
+              ("kcore_optim", "losses", "MeanSquaredError", "kcore-optim"),
+              ("kcore_layers", "layers", "Dense", "kcore-layers")]  # fmt: skip
+    ran = False
+    for module, namespace, name, dist in checks:
+        if importlib.util.find_spec(module) is not None:
+            continue
+        ran = True
+        with pytest.raises(AttributeError, match=f"pip install {dist}"):
+            getattr(getattr(kcore, namespace), name)
+    if not ran:
+        pytest.skip("kcore-optim and kcore-layers are installed here")
+    assert kcore.backend.backend()
