@@ -30,9 +30,9 @@ class TFTrainer:
 
     def __init__(self, model):
         self.model = model
-        self._train_fn = tf.function(self._train, reduce_retracing=True)
-        self._test_fn = tf.function(self._test, reduce_retracing=True)
-        self._predict_fn = tf.function(self._predict, reduce_retracing=True)
+        self._train_fn = tf.function(self._train)  # static shapes: one trace per batch size
+        self._test_fn = tf.function(self._test)  # static shapes: one trace per batch size
+        self._predict_fn = tf.function(self._predict)  # static shapes: one trace per batch size
 
     def _train(self, x, y, sample_weight):
         model = self.model
