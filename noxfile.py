@@ -22,7 +22,7 @@ BACKENDS = {
 }
 #: The standard plugins every full session installs (later issues add optim, callbacks, zoo).
 STANDARD_PLUGINS = ("plugins/kcore-layers", "plugins/kcore-optim")
-TEST_DEPS = ("pytest", "keras", "setuptools")
+TEST_DEPS = ("pytest", "keras", "setuptools", "scikit-learn")
 
 
 def _install(session: nox.Session, *paths: str) -> None:

@@ -61,6 +61,9 @@ class Capabilities:
         jit: whole-step compilation is available (``jax.jit``, ``tf.function``,
             ``torch.compile``).
         stateless: variables can be substituted with :class:`kcore.StatelessScope`.
+        wide_unsigned: uint16 / uint32 / uint64 tensors exist; when False (torch) they are
+            stored as the next signed type that holds them (int32 / int64 / int64) and
+            ``dtype`` reports that type.
     """
 
     sparse: bool = False
@@ -69,6 +72,7 @@ class Capabilities:
     thread_safe: bool = True
     jit: bool = False
     stateless: bool = False
+    wide_unsigned: bool = True
 
 
 class Backend:

@@ -372,7 +372,7 @@ _UNARY = {
     "log1p": (-0.5, 3, np.log1p, "float", True),
     "log2": (0.1, 4, np.log2, "float", False),
     "log10": (0.1, 4, np.log10, "float", False),
-    "reciprocal": (0.5, 3, np.reciprocal, "float", True),
+    "reciprocal": (0.5, 3, lambda x: 1.0 / np.asarray(x, np.float64), "float", True),
     "sin": (-3, 3, np.sin, "float", True),
     "cos": (-3, 3, np.cos, "float", True),
     "tan": (-1.2, 1.2, np.tan, "float", False),
@@ -1115,7 +1115,7 @@ C(
 C("pad", I(2, 3), ((0, 0), (1, 1)), ref=np.pad, tag="int")
 C("pad", F(2, 3, dt="float64"), ((1, 0), (0, 2)), ref=np.pad, grad=True, tag="grad", none_dim=False)
 C("take", F(5, 3), I(4, lo=0, hi=5), kw={"axis": 0}, ref=np.take, none_dim=False)
-C("take", F(2, 5), I(2, 2, lo=0, hi=5), kw={"axis": 1}, ref=np.take, tag="axis1")
+C("take", F(2, 5), I(2, 2, lo=0, hi=5), kw={"axis": 1}, ref=np.take, tag="axis1", none_args=(0,))
 C("take", F(2, 5), I(3, lo=0, hi=10), ref=np.take, tag="flat", none_dim=False)
 C("take", F(5, 2), V([-1, 0], "int32"), kw={"axis": 0}, ref=np.take, tag="negative", none_dim=False)
 C(
@@ -1413,7 +1413,7 @@ C(
     ref=lambda x, w, minlength=0: np.bincount(x, w, minlength),
     dtype="float32",
     tag="weights",
-    none_dim=False,
+    symbolic=False,  # the length depends on the values
 )
 C("histogram", F(20), ref=np.histogram, dtype=("int32", "float32"), none_dim=False)
 C(
@@ -2709,6 +2709,7 @@ C(
     ref=lambda p, a, b: np.zeros(2),
     dtype="float32",
     tag="tensor",
+    none_dim=False,
 )
 C(
     "switch",

@@ -127,11 +127,16 @@ class JaxTrainer:
                     x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
                 )
             new_other = [scope.get_current_value(v) for v in other]
-            return loss, (y_pred, new_other)
+            # compute_loss stashes per-output losses on the model; inside value_and_grad they
+            # are linearize tracers, so carry them out as aux instead of reading them later.
+            per_output = getattr(model, "_last_output_losses", None)
+            return loss, (y_pred, new_other, per_output)
 
-        (loss, (y_pred, other_values)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-            trainable_values
-        )
+        (loss, (y_pred, other_values, per_output)), grads = jax.value_and_grad(
+            loss_fn, has_aux=True
+        )(trainable_values)
+        if per_output is not None:
+            object.__setattr__(model, "_last_output_losses", per_output)
         trainable_values, optimizer_values = model.optimizer.stateless_apply(
             optimizer_values, grads, trainable_values
         )

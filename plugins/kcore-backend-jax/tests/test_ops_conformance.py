@@ -1,0 +1,1 @@
+from kcore.testing.ops_suite import *  # noqa: F401,F403
