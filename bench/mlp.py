@@ -250,34 +250,46 @@ def main():
         ke = _spawn("keras", backend, args.samples, args.epochs) if has_keras else {}
         rows.append((backend, kc, plain, ke))
     print(
-        f"MLP 784-512-512-10, batch {BATCH}, Adam; {args.samples} samples x {args.epochs} epochs; 2 CPU cores"
+        f"MLP 784-512-512-10, batch {BATCH}, Adam; {args.samples} samples x {args.epochs} "
+        "epochs; 2 CPU cores"
     )
-    print(
-        f"{'backend':<11}{'kcore fit/s':>12}{'plain/s':>10}{'keras/s':>10}{'kcore/plain':>12}{'kcore/keras':>12}"
-    )
+    head = ("backend", "kcore fit/s", "plain/s", "keras/s", "kcore/plain", "kcore/keras")
+    print(f"{head[0]:<11}" + "".join(f"{h:>13}" for h in head[1:]))
     for backend, kc, plain, ke in rows:
         k, p, r = kc.get("samples_per_s"), plain.get("samples_per_s"), ke.get("samples_per_s")
-        fmt = lambda v: f"{v:,.0f}" if isinstance(v, float) else "-"  # noqa: E731
-        ratio = lambda a, b: (
-            f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) else "-"
-        )  # noqa: E731
-        print(
-            f"{backend:<11}{fmt(k):>12}{fmt(p):>10}{fmt(r):>10}{ratio(k, p):>12}{ratio(k, r):>12}"
-        )
+        cells = (_num(k), _num(p), _num(r), _ratio(k, p), _ratio(k, r))
+        print(f"{backend:<11}" + "".join(f"{c:>13}" for c in cells))
         for name, res in (("kcore", kc), ("plain", plain), ("keras", ke)):
             if "error" in res:
                 print(f"{'':<11}{name} failed: {res['error']}")
     print()
-    print(
-        f"{'backend':<11}{'kcore predict':>14}{'kcore p_o_b':>12}{'plain call':>11}{'keras predict':>14}{'p_o_b/plain':>12}"
+    head = (
+        "backend",
+        "kcore predict",
+        "kcore p_o_b",
+        "plain call",
+        "keras predict",
+        "keras p_o_b",
+        "p_o_b/plain",
     )
+    print(f"{head[0]:<11}" + "".join(f"{h:>14}" for h in head[1:]))
     for backend, kc, plain, ke in rows:
-        f = lambda v: f"{v:.3f}ms" if isinstance(v, float) else "-"  # noqa: E731
         pob, call = kc.get("predict_on_batch_ms"), plain.get("call_ms")
-        ratio = f"{pob / call:.1f}x" if isinstance(pob, float) and isinstance(call, float) else "-"
-        print(
-            f"{backend:<11}{f(kc.get('predict_ms')):>14}{f(pob):>12}{f(call):>11}{f(ke.get('predict_ms')):>14}{ratio:>12}"
-        )
+        cells = (_ms(kc.get("predict_ms")), _ms(pob), _ms(call), _ms(ke.get("predict_ms")),
+                 _ms(ke.get("predict_on_batch_ms")), _ratio(pob, call))  # fmt: skip
+        print(f"{backend:<11}" + "".join(f"{c:>14}" for c in cells))
+
+
+def _num(value):
+    return f"{value:,.0f}" if isinstance(value, float) else "-"
+
+
+def _ms(value):
+    return f"{value:.3f}ms" if isinstance(value, float) else "-"
+
+
+def _ratio(a, b):
+    return f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) else "-"
 
 
 if __name__ == "__main__":

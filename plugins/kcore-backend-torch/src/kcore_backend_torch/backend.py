@@ -58,7 +58,12 @@ class TorchBackend(Backend):
 
     name = "torch"
     capabilities = Capabilities(
-        sparse=False, complex=True, float64=True, thread_safe=True, jit=True, stateless=False,
+        sparse=False,
+        complex=True,
+        float64=True,
+        thread_safe=True,
+        jit=True,
+        stateless=False,
         wide_unsigned=False,
     )
     ops = _build_op_table()

@@ -31,7 +31,11 @@ def adam(optimizer, grads, variables, learning_rate):
     """Adam / AdamW update (Keras formulas; weight decay was already applied by the caller)."""
     if getattr(optimizer, "amsgrad", False):
         return NotImplemented
-    beta_1, beta_2, epsilon = float(optimizer.beta_1), float(optimizer.beta_2), float(optimizer.epsilon)
+    beta_1, beta_2, epsilon = (
+        float(optimizer.beta_1),
+        float(optimizer.beta_2),
+        float(optimizer.epsilon),
+    )
     # float32 like the generic path: 1 - beta_2**t cancels, so float64 powers would differ by
     # ~1e-5 relative from what kcore-optim's own update computes.
     f32 = torch.float32

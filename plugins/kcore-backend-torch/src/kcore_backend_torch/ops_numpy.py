@@ -36,7 +36,12 @@ _INT64 = torch.int64
 _BOOL = torch.bool
 # Integer sums / products accumulate at least in int32 (Keras: bool, int8, int16, uint8 -> int32).
 # uint8 accumulates in uint32 in Keras; torch has no uint32 arithmetic, so int64 stores it.
-_SUM_DTYPES = {torch.bool: _INT32, torch.int8: _INT32, torch.int16: _INT32, torch.uint8: torch.int64}
+_SUM_DTYPES = {
+    torch.bool: _INT32,
+    torch.int8: _INT32,
+    torch.int16: _INT32,
+    torch.uint8: torch.int64,
+}
 
 
 # -- helpers -------------------------------------------------------------------------------------
