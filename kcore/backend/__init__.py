@@ -30,6 +30,7 @@ __all__ = [
     "backend",
     "epsilon",
     "floatx",
+    "fused_kernel",
     "get_backend",
     "image_data_format",
     "in_stateless_scope",
@@ -40,6 +41,35 @@ __all__ = [
     "set_image_data_format",
     "standardize_dtype",
 ]
+
+
+_fused_cache: dict[tuple[str, str], object] = {}
+
+
+def fused_kernel(name: str):
+    """The active backend's fused kernel registered as ``name`` (``kcore_fused_kernels``), or
+    ``None``. Components call it once (e.g. at build) and keep the result."""
+    from kcore import plugins
+    from kcore.backend._selection import backend_name
+    from kcore.records import FusedKernelSpec
+
+    current = backend_name()
+    key = (current, name)
+    if key not in _fused_cache:
+        found = None
+        for result in plugins.get_plugin_manager().hook.kcore_fused_kernels(backend=current):
+            for spec in result if isinstance(result, (list, tuple)) else [result]:
+                if (
+                    isinstance(spec, FusedKernelSpec)
+                    and spec.name == name
+                    and spec.backend in ("", current)
+                ):
+                    found = spec.resolve()
+                    break
+            if found is not None:
+                break
+        _fused_cache[key] = found
+    return _fused_cache[key]
 
 
 def in_stateless_scope() -> bool:

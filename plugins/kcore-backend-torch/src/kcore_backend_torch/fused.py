@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["adam", "sgd"]
+__all__ = ["adam", "dense", "sgd"]
 
 
 def _prepare(variables, grads):
@@ -74,3 +74,10 @@ def sgd(optimizer, grads, variables, learning_rate):
         else:
             torch._foreach_add_(params, momentums)
     return None
+
+
+def dense(inputs, kernel, bias):
+    """``inputs @ kernel + bias`` as one ``torch.addmm`` (2-D float inputs of the kernel's dtype)."""
+    if type(inputs) is not torch.Tensor or inputs.dim() != 2 or inputs.dtype != kernel.dtype:
+        return NotImplemented
+    return torch.addmm(bias, inputs, kernel)

@@ -26,4 +26,5 @@ def kcore_fused_kernels(backend):
         FusedKernelSpec("Adam", f"{fused}:adam", backend="torch"),
         FusedKernelSpec("AdamW", f"{fused}:adam", backend="torch"),
         FusedKernelSpec("SGD", f"{fused}:sgd", backend="torch"),
+        FusedKernelSpec("Dense", f"{fused}:dense", backend="torch"),
     ]

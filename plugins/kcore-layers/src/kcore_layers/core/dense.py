@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import kcore
 from kcore import InputSpec, Layer, ops
 from kcore.saving import serialize_keras_object
 from kcore_layers import _resolve
@@ -101,6 +102,7 @@ class Dense(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
+        self._fused_dense = kcore.backend.fused_kernel("Dense")
         if self.use_bias:
             self.bias = self.add_weight(
                 name="bias",
@@ -118,6 +120,13 @@ class Dense(Layer):
 
     def call(self, inputs):
         kernel = self.kernel.value
+        if self._cast_weights_to is None and self.bias is not None:
+            fused = self._fused_dense
+            if fused is not None:
+                # One backend kernel for x @ kernel + bias (e.g. torch.addmm); same numbers.
+                x = fused(inputs, kernel, self.bias.value)
+                if x is not NotImplemented:
+                    return x if self._activation_fn is None else self._activation_fn(x)
         if self._cast_weights_to is not None:
             kernel = ops.cast(kernel, self._cast_weights_to)
         x = ops.matmul(inputs, kernel)
