@@ -22,7 +22,9 @@ BACKENDS = {
 }
 #: The standard plugins every full session installs (later issues add optim, callbacks, zoo).
 STANDARD_PLUGINS = ("plugins/kcore-layers", "plugins/kcore-optim")
-TEST_DEPS = ("pytest", "keras", "setuptools", "scikit-learn")
+# Keras 3 is the reference in parity tests; its NumPy backend imports jax, so jax comes along even
+# in the torch / tf sessions (kcore's own jax backend plugin is not installed there).
+TEST_DEPS = ("pytest", "keras", "jax", "jaxlib", "setuptools", "scikit-learn")
 
 
 def _install(session: nox.Session, *paths: str) -> None:
