@@ -1,8 +1,9 @@
 """MLP benchmark: kcore vs the plain framework vs Keras 3, side by side, as ratios.
 
 The model is 784-512-512-10 (ReLU, softmax), Adam, sparse categorical crossentropy, batch 128.
-Every contender runs in its own fresh interpreter; training throughput is measured on the epochs
-after the first (compilation and warm-up excluded); ``predict`` latency is the median of many
+Every contender runs in its own fresh interpreter; training throughput is the best of ``--epochs``
+single-epoch fits after one warm-up epoch (compilation excluded; throughput on a shared 2-core
+machine drifts by +-20%, the best epoch is the stable figure); ``predict`` latency is the median of many
 one-sample calls.
 
     python bench/mlp.py                      # every installed contender
@@ -71,12 +72,14 @@ def _run_keras_api(keras, samples, epochs):
     )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)  # warm-up / compile
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=BATCH, epochs=epochs, verbose=0)
-    elapsed = time.perf_counter() - start
+    best = float("inf")
+    for _ in range(epochs):  # best single epoch: this 2-core machine's throughput drifts
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        best = min(best, time.perf_counter() - start)
     one = x[:1]
     return {
-        "samples_per_s": samples * epochs / elapsed,
+        "samples_per_s": samples / best,
         "predict_ms": median_latency(lambda: model.predict(one, verbose=0), repeat=100),
         "predict_on_batch_ms": median_latency(lambda: model.predict_on_batch(one)),
     }
@@ -109,17 +112,18 @@ def run_plain_torch(samples, epochs):
                 (logits.argmax(-1) == yt[idx]).float().mean()
 
     epoch()
-    start = time.perf_counter()
+    best = float("inf")
     for _ in range(epochs):
+        start = time.perf_counter()
         epoch()
-    elapsed = time.perf_counter() - start
+        best = min(best, time.perf_counter() - start)
     one = xt[:1]
 
     def predict():
         with torch.no_grad():
             return torch.softmax(model(one), -1).numpy()
 
-    return {"samples_per_s": samples * epochs / elapsed, "call_ms": median_latency(predict)}
+    return {"samples_per_s": samples / best, "call_ms": median_latency(predict)}
 
 
 def run_plain_jax(samples, epochs):
@@ -177,14 +181,15 @@ def run_plain_jax(samples, epochs):
         return params, m, v, t
 
     params, m, v, t = epoch(params, m, v, t)
-    start = time.perf_counter()
+    best = float("inf")
     for _ in range(epochs):
+        start = time.perf_counter()
         params, m, v, t = epoch(params, m, v, t)
-    elapsed = time.perf_counter() - start
+        best = min(best, time.perf_counter() - start)
     predict = jax.jit(lambda p, xb: jax.nn.softmax(forward(p, xb)))
     one = xj[:1]
     return {
-        "samples_per_s": (samples // BATCH) * BATCH * epochs / elapsed,
+        "samples_per_s": (samples // BATCH) * BATCH / best,
         "call_ms": median_latency(lambda: np.asarray(predict(params, one))),
     }
 
@@ -233,7 +238,7 @@ def main():
     )
     parser.add_argument("--backends", default="torch,jax,tensorflow")
     parser.add_argument("--samples", type=int, default=128 * 100)
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--worker")
     parser.add_argument("--backend")
     args = parser.parse_args()
