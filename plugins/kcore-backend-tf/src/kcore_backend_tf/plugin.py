@@ -1,7 +1,7 @@
 """Entry point of kcore-backend-tf: registers the backend lazily (no tensorflow import here)."""
 
 import kcore
-from kcore.records import BackendSpec
+from kcore.records import BackendSpec, DataAdapterSpec
 
 
 @kcore.hookimpl
@@ -13,5 +13,16 @@ def kcore_backends():
             framework="tensorflow",
             priority=30,
             description="tensorflow tensors, kcore.ops on tensorflow",
+        )
+    ]
+
+
+@kcore.hookimpl
+def kcore_data_adapters():
+    return [
+        DataAdapterSpec(
+            "tf_data_dataset",
+            "kcore_backend_tf.data:adapt",
+            handles=("tensorflow.python.data.ops.dataset_ops.DatasetV2",),
         )
     ]

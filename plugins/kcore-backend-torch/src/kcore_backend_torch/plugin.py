@@ -1,7 +1,7 @@
 """Entry point of kcore-backend-torch: registers the backend lazily (no torch import here)."""
 
 import kcore
-from kcore.records import BackendSpec, FusedKernelSpec
+from kcore.records import BackendSpec, DataAdapterSpec, FusedKernelSpec
 
 
 @kcore.hookimpl
@@ -27,4 +27,15 @@ def kcore_fused_kernels(backend):
         FusedKernelSpec("AdamW", f"{fused}:adam", backend="torch"),
         FusedKernelSpec("SGD", f"{fused}:sgd", backend="torch"),
         FusedKernelSpec("Dense", f"{fused}:dense", backend="torch"),
+    ]
+
+
+@kcore.hookimpl
+def kcore_data_adapters():
+    return [
+        DataAdapterSpec(
+            "torch_dataloader",
+            "kcore_backend_torch.data:adapt",
+            handles=("torch.utils.data.dataloader.DataLoader",),
+        )
     ]
