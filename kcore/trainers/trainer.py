@@ -343,8 +343,6 @@ class Trainer:
         custom_step = self._custom("train_step")
         object.__setattr__(self, "stop_training", False)
         object.__setattr__(self, "_fitting", True)
-        want_begin = callbacks.wants("on_train_batch_begin")
-        want_end = callbacks.wants("on_train_batch_end")
         epoch_logs: dict[str, Any] = {}
         runner = self._runner()
         runner.begin()
@@ -354,15 +352,7 @@ class Trainer:
                 self.reset_metrics()
                 callbacks.on_epoch_begin(epoch)
                 step = -1
-                for step, batch in enumerate(adapter):
-                    if want_begin:
-                        callbacks.on_train_batch_begin(step)
-                    batch = self._to_backend(batch)
-                    logs = self.train_step(batch)
-                    if want_end:
-                        callbacks.on_train_batch_end(
-                            step, logs if logs is not None else _LazyLogs(self)
-                        )
+                for step, logs in self._train_epoch(adapter, runner, callbacks, custom_step):  # noqa: B007 - both read after the loop
                     if self.stop_training:
                         break
                 if step < 0:
@@ -380,6 +370,47 @@ class Trainer:
             object.__setattr__(self, "_fitting", False)
             runner.end()
         return self.history
+
+    def _train_epoch(self, adapter, runner, callbacks, custom_step):
+        """Yield ``(last step index, logs)`` after each execution of one or more batches.
+
+        With ``steps_per_execution > 1`` and a runner that can run several batches at once
+        (``train_batches``, e.g. one TF graph), batch callbacks fire once per execution, as in
+        Keras.
+        """
+        want_begin = callbacks.wants("on_train_batch_begin")
+        want_end = callbacks.wants("on_train_batch_end")
+        group = getattr(runner, "train_batches", None)
+        spe = self.steps_per_execution if group is not None and not custom_step else 1
+        step = -1
+        pending = []
+        for batch in adapter:
+            step += 1
+            if spe > 1:
+                pending.append(data_adapters.unpack_x_y_sample_weight(self._to_backend(batch)))
+                if len(pending) < spe:
+                    continue
+                if want_begin:
+                    callbacks.on_train_batch_begin(step - len(pending) + 1)
+                group(pending)
+                pending = []
+                logs = None
+            else:
+                if want_begin:
+                    callbacks.on_train_batch_begin(step)
+                logs = self.train_step(self._to_backend(batch))
+            if want_end:
+                callbacks.on_train_batch_end(step, logs if logs is not None else _LazyLogs(self))
+            yield step, logs
+            if self.stop_training:
+                return
+        if pending:
+            if want_begin:
+                callbacks.on_train_batch_begin(step - len(pending) + 1)
+            group(pending)
+            if want_end:
+                callbacks.on_train_batch_end(step, _LazyLogs(self))
+            yield step, None
 
     def _python_logs(self, logs=None):
         source = logs if logs is not None else self.get_metrics_result()

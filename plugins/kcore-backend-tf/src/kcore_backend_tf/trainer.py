@@ -33,6 +33,7 @@ class TFTrainer:
         self._train_fn = tf.function(self._train)  # static shapes: one trace per batch size
         self._test_fn = tf.function(self._test)  # static shapes: one trace per batch size
         self._predict_fn = tf.function(self._predict)  # static shapes: one trace per batch size
+        self._multi_fn = tf.function(self._train_many)
 
     def _train(self, x, y, sample_weight):
         model = self.model
@@ -50,6 +51,11 @@ class TFTrainer:
         model.optimizer.apply(grads, variables)
         model._update_metrics(loss, y, y_pred, sample_weight)
 
+    def _train_many(self, batches):
+        # steps_per_execution: the Python loop unrolls into one graph of len(batches) steps.
+        for x, y, sample_weight in batches:
+            self._train(x, y, sample_weight)
+
     def _test(self, x, y, sample_weight):
         model = self.model
         model._clear_losses()
@@ -64,6 +70,10 @@ class TFTrainer:
 
     def train_batch(self, x, y, sample_weight):
         self._train_fn(x, y, sample_weight)
+
+    def train_batches(self, batches):
+        """Run several training steps in one graph call (``compile(steps_per_execution=N)``)."""
+        self._multi_fn(tuple(tuple(b) for b in batches))
 
     def test_batch(self, x, y, sample_weight):
         self._test_fn(x, y, sample_weight)
