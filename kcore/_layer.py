@@ -389,8 +389,10 @@ class Layer:
         return total
 
     def get_weights(self) -> list:
-        """The weights as NumPy arrays, in ``weights`` order."""
-        return [v.numpy() for v in self.weights]
+        """The weights as NumPy arrays (copies, not views of live tensors), in ``weights`` order."""
+        import numpy as np
+
+        return [np.array(v.numpy(), copy=True) for v in self.weights]
 
     def set_weights(self, weights) -> None:
         """Set the weights from arrays in ``weights`` order; validates everything first."""
