@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from kcore import tree
-from kcore._layer import Layer, _shape_of, unique_name
+from kcore._layer import Layer, unique_name
 from kcore._model import Model
 from kcore._symbolic import KerasTensor
 from kcore.backend.dtypes import standardize_dtype
@@ -740,6 +740,3 @@ def functional_from_config(cls, config, custom_objects=None):
     if "trainable" in config:
         model.trainable = config["trainable"]
     return model
-
-
-del _shape_of

@@ -8,7 +8,6 @@ is installed; a name nobody provides raises ``AttributeError`` saying what to in
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 
@@ -107,19 +106,3 @@ def _make_get(kind: str):
         )
 
     return get
-
-
-def get(kind: str, identifier: Any, instantiate: Callable[[Any], Any] | None = None) -> Any:
-    """Resolve a string identifier (``"relu"``, ``"adam"``) through the ``kind`` registry.
-
-    Non-strings are returned unchanged. Raises ``ValueError`` naming close matches.
-    """
-    if not isinstance(identifier, str):
-        return identifier
-    from kcore import plugins
-
-    try:
-        obj = plugins.lookup(kind, identifier)
-    except LookupError as exc:
-        raise ValueError(str(exc)) from None
-    return instantiate(obj) if instantiate else obj

@@ -54,22 +54,23 @@ class TorchTrainer:
         self.model = model
         self._variables = None
         self._params = None
+        self._has_activity_losses = True
 
-    def _trainable(self):
-        variables = self.model.trainable_variables
-        if (
-            self._variables is None
-            or len(variables) != len(self._variables)
-            or any(a is not b for a, b in zip(variables, self._variables))
-        ):
-            self._variables = variables
-            self._params = [v.value for v in variables]
-        return self._variables, self._params
+    def _snapshot(self):
+        # Once per fit / evaluate / train_on_batch (begin), not per step: the hot path then does
+        # no walk over the layers. Freezing layers takes effect at the next fit, as in Keras.
+        model = self.model
+        self._variables = model.trainable_variables
+        self._params = [v.value for v in self._variables]
+        layers = [model, *model._flat_layers()]
+        self._has_activity_losses = any(layer._activity_regularizer is not None for layer in layers)
 
     def train_batch(self, x, y, sample_weight):
         model = self.model
-        variables, params = self._trainable()
-        if model._losses or model._layers:
+        if self._variables is None:
+            self._snapshot()
+        variables, params = self._variables, self._params
+        if self._has_activity_losses:
             model._clear_losses()
         with torch.enable_grad():
             y_pred = model(x, training=True)
@@ -100,7 +101,7 @@ class TorchTrainer:
             return self.model(x, training=False)
 
     def begin(self):
-        self._variables = None
+        self._variables = None  # re-snapshot lazily: the model may have changed since
 
     def end(self):
         pass

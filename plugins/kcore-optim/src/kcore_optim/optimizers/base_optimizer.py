@@ -7,9 +7,7 @@ import warnings
 
 import kcore
 from kcore import ops
-from kcore._variable import current_stateless_scope
 from kcore.backend import floatx
-from kcore.records import FusedKernelSpec
 from kcore_optim.optimizers import _gradients
 from kcore_optim.optimizers._state import OptimizerState, auto_name, counter_dtype
 from kcore_optim.optimizers._transforms import UpdateTransforms
@@ -174,7 +172,7 @@ class Optimizer(UpdateTransforms, OptimizerState):
             ]
         self._trainable_variables = var_list
         self._trainable_variables_indices = {id(v): i for i, v in enumerate(var_list)}
-        self._fused_kernel = _find_fused_kernel(type(self).__name__)
+        self._fused_kernel = kcore.backend.fused_kernel(type(self).__name__)
         self.built = True
 
     def _var_key(self, variable) -> int:
@@ -271,7 +269,7 @@ class Optimizer(UpdateTransforms, OptimizerState):
         in-place updates would escape the scope.
         """
         kernel = self._fused_kernel
-        if kernel is not None and current_stateless_scope() is None:
+        if kernel is not None and not kcore.backend.in_stateless_scope():
             if kernel(self, grads, trainable_variables, learning_rate) is not NotImplemented:
                 return
         for grad, variable in zip(grads, trainable_variables):
@@ -382,18 +380,3 @@ def _check_learning_rate(value) -> float:
             f"Received: learning_rate={value!r}"
         )
     return rate
-
-
-def _find_fused_kernel(optimizer_name: str):
-    """The active backend's fused update kernel for ``optimizer_name``, or ``None``."""
-    backend_name = kcore.backend.backend()
-    hook = kcore.plugins.get_plugin_manager().hook.kcore_fused_kernels
-    for result in hook(backend=backend_name):
-        for spec in result if isinstance(result, (list, tuple)) else [result]:
-            if (
-                isinstance(spec, FusedKernelSpec)
-                and spec.name == optimizer_name
-                and spec.backend in ("", backend_name)
-            ):
-                return spec.resolve()
-    return None
