@@ -21,6 +21,7 @@ from typing import Any
 from kcore import tree
 from kcore._symbolic import KerasTensor
 from kcore._variable import Variable
+from kcore.backend import _selection as _backend_selection
 from kcore.backend.dtypes import standardize_dtype
 from kcore.dtype_policies import DTypePolicy, get_policy
 from kcore.random import SeedGenerator
@@ -48,8 +49,9 @@ def clear_session() -> None:
 
 
 def _snake_case(name: str) -> str:
+    # Keras's rule: a digit does not start a new word ("MaxPooling2D" -> "max_pooling2d").
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class InputSpec:
@@ -106,7 +108,27 @@ def _current_training():
     return None if ctx is None else ctx.training
 
 
-class Layer:
+class _PlainRoot:
+    """Placeholder root of :class:`_BackendBase` (``__bases__`` can only swap between classes)."""
+
+
+class _BackendBase(_PlainRoot):
+    """The active backend's base for every layer (``kcore_layer_base`` hook), or nothing.
+
+    Its ``__bases__`` are replaced when a backend loads; torch makes it ``torch.nn.Module``.
+    """
+
+
+def _install_backend_base(backend) -> None:
+    from kcore import plugins
+
+    base = plugins.get_plugin_manager().hook.kcore_layer_base(backend=backend.name)
+    wanted = (base,) if base is not None else (_PlainRoot,)
+    if _BackendBase.__bases__ != wanted:
+        _BackendBase.__bases__ = wanted
+
+
+class Layer(_BackendBase):
     """Base class of all layers.
 
     Args:
@@ -152,10 +174,13 @@ class Layer:
                 f"{type(self).__name__}: `name` must be a non-empty string without '/'. "
                 f"Received: name={name!r}"
             )
+        if _backend_selection._active is None:
+            _backend_selection.get_backend()  # the backend may give layers a base (nn.Module)
         sa = object.__setattr__
         sa(self, "_tracking", False)
         sa(self, "_layers", [])
         sa(self, "_own_variables", [])
+        sa(self, "_trainable_own", [])  # own variables created trainable (freezing flips them)
         sa(self, "_losses", [])
         sa(self, "_seed_generators", [])
         self.name = name or unique_name(_snake_case(type(self).__name__))
@@ -194,6 +219,10 @@ class Layer:
         if isinstance(value, Variable):
             if not any(v is value for v in self._own_variables):
                 self._own_variables.append(value)
+                if value.trainable:
+                    self._trainable_own.append(value)
+                    if not self._trainable:
+                        value.trainable = False
         elif isinstance(value, Layer):
             if value is not self and not any(layer is value for layer in self._layers):
                 self._layers.append(value)
@@ -215,6 +244,7 @@ class Layer:
             self._layers = [layer for layer in self._layers if layer is not value]
         elif isinstance(value, Variable):
             self._own_variables = [v for v in self._own_variables if v is not value]
+            self._trainable_own = [v for v in self._trainable_own if v is not value]
         object.__delattr__(self, name)
 
     # -- dtype -------------------------------------------------------------------------------------
@@ -297,6 +327,8 @@ class Layer:
     def trainable(self, value: bool):
         value = bool(value)
         self._trainable = value
+        for v in self._trainable_own:  # as Keras 3: the variables follow (torch requires_grad)
+            v.trainable = value
         for layer in self._layers:
             layer.trainable = value
 
@@ -316,8 +348,9 @@ class Layer:
     def weights(self) -> list[Variable]:
         """Own trainable, then own non-trainable weights, then each sub-layer's, recursively."""
         seen, out = set(), []
-        own = [v for v in self._own_variables if v.trainable] + [
-            v for v in self._own_variables if not v.trainable
+        created_trainable = {id(v) for v in self._trainable_own}
+        own = [v for v in self._own_variables if id(v) in created_trainable] + [
+            v for v in self._own_variables if id(v) not in created_trainable
         ]
         for v in own:
             if id(v) not in seen:
@@ -426,9 +459,8 @@ class Layer:
         if self.built:
             return
         first = args[0] if args else next(iter(kwargs.values()), None)
-        shapes = tree.map_structure(_shape_of, first) if first is not None else None
         self._check_input_spec(first)
-        self.build(shapes)
+        build_from_call(self, args, kwargs, _shape_of)
         self.built = True
 
     def _check_input_spec(self, inputs):
@@ -576,6 +608,44 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+def build_from_call(layer, args, kwargs, shape_fn) -> None:
+    """Call ``layer.build`` with the shapes of the call arguments (``shape_fn`` maps a leaf).
+
+    As in Keras 3, a ``build`` whose parameters are all ``<argument>_shape`` for several of
+    ``call``'s arguments (``build(self, query_shape, value_shape, key_shape=None)``) receives each
+    argument's shape by name; any other ``build`` receives the shape of the first input.
+    """
+    names = _build_shape_arguments(layer)
+    if names:
+        try:
+            bound = layer._call_signature.bind_partial(*args, **kwargs).arguments
+        except TypeError:
+            bound = None
+        if bound is not None:
+            shapes = {
+                f"{n}_shape": tree.map_structure(shape_fn, bound[n])
+                for n in names
+                if bound.get(n) is not None
+            }
+            layer.build(**shapes)
+            return
+    first = args[0] if args else next(iter(kwargs.values()), None)
+    layer.build(tree.map_structure(shape_fn, first) if first is not None else None)
+
+
+def _build_shape_arguments(layer) -> tuple:
+    """The call arguments ``build`` takes shapes of by name, or ``()`` for a one-shape build."""
+    try:
+        params = inspect.signature(layer.build).parameters
+    except (TypeError, ValueError):
+        return ()
+    call_params = layer._call_signature.parameters
+    names = [n for n in params if n.endswith("_shape") and n[:-6] in call_params]
+    if len(params) < 2 or len(names) != len(params):
+        return ()
+    return tuple(n[:-6] for n in names)
+
+
 def _shape_of(x):
     shape = getattr(x, "shape", None)
     if shape is None:
@@ -641,3 +711,12 @@ def _json_friendly(value) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _json_friendly(v) for k, v in value.items())
     return False
+
+
+def _watch_backend() -> None:
+    _backend_selection.on_backend_loaded(_install_backend_base)
+    if _backend_selection._active is not None:
+        _install_backend_base(_backend_selection._active)
+
+
+_watch_backend()

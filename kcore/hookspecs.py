@@ -235,6 +235,26 @@ def kcore_fused_kernels(backend):
     """
 
 
+@hookspec(firstresult=True)
+def kcore_layer_base(backend):
+    """Give every ``kcore.Layer`` a framework base class while ``backend`` is active.
+
+    Called each time a backend is loaded; the first non-``None`` answer becomes the base of
+    ``kcore.Layer`` (so ``isinstance(model, torch.nn.Module)`` holds on torch), and ``None``
+    from every plugin restores the plain base. Layers created earlier gain the base too, so the
+    class must work on instances whose ``__init__`` never ran its own initialiser.
+
+    :param backend: the name of the backend being loaded (``"torch"``).
+    :return: a class, or ``None``.
+
+    Example::
+
+        if backend == "torch":
+            from kcore_backend_torch.module import TorchModuleBase
+            return TorchModuleBase
+    """
+
+
 @hookspec
 def kcore_backend_loaded(backend):
     """Notification: ``backend`` (a :class:`kcore.backend.Backend`) was just selected and loaded.

@@ -40,6 +40,10 @@ class Trainer:
         object.__setattr__(self, "stop_training", False)
         object.__setattr__(self, "history", None)
         object.__setattr__(self, "_step_runner", None)
+        # Defaults until compile(): predict() works on an uncompiled model, as in Keras.
+        object.__setattr__(self, "run_eagerly", False)
+        object.__setattr__(self, "steps_per_execution", 1)
+        object.__setattr__(self, "jit_compile", "auto")
 
     # -- compile ---------------------------------------------------------------------------------
     def compile(

@@ -1,12 +1,12 @@
 """kcore-backend-torch: runs kcore on PyTorch.
 
 ``kcore_backend_torch.backend`` holds the backend class (loaded by name when selected);
-``as_module(model)`` gives a ``torch.nn.Module`` view of a kcore model sharing its parameters.
+on torch every kcore layer and model is a ``torch.nn.Module`` (see ``kcore_backend_torch.module``).
 """
 
 
 def as_module(model):
-    """A ``torch.nn.Module`` sharing ``model``'s parameters (see ``kcore_backend_torch.module``)."""
+    """The built ``model`` itself, already a ``torch.nn.Module`` (kept for kcore 0.1 code)."""
     from kcore_backend_torch.module import as_module as _as_module
 
     return _as_module(model)

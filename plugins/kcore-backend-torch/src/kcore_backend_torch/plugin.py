@@ -39,3 +39,12 @@ def kcore_data_adapters():
             handles=("torch.utils.data.dataloader.DataLoader",),
         )
     ]
+
+
+@kcore.hookimpl
+def kcore_layer_base(backend):
+    if backend != "torch":
+        return None
+    from kcore_backend_torch.module import TorchModuleBase
+
+    return TorchModuleBase

@@ -4,6 +4,10 @@ Trainable kcore variables on torch are ``torch.nn.Parameter`` leaves, so the for
 ``kcore.ops`` builds the autograd graph directly; gradients come from one
 ``torch.autograd.grad`` call. Evaluation runs under ``torch.no_grad`` and prediction under
 ``torch.inference_mode`` (no graph is recorded).
+
+``compile(jit_compile=True)`` runs the forward pass and loss (training and evaluation) and the
+prediction forward through ``torch.compile``; autograd differentiates the compiled graph, and the
+optimizer update and metrics stay eager. ``"auto"`` means eager on torch, as in Keras.
 """
 
 from __future__ import annotations
@@ -55,6 +59,26 @@ class TorchTrainer:
         self._variables = None
         self._params = None
         self._has_activity_losses = True
+        self._compiled = {}
+
+    def _fn(self, name, fn):
+        """``fn``, or its ``torch.compile`` version when the model was compiled with jit."""
+        if self.model.jit_compile is not True:
+            return fn
+        if name not in self._compiled:
+            self._compiled[name] = torch.compile(fn)
+        return self._compiled[name]
+
+    def _forward_loss(self, x, y, sample_weight, training):
+        model = self.model
+        y_pred = model(x, training=training)
+        loss = model.compute_loss(
+            x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
+        )
+        return loss, y_pred
+
+    def _forward(self, x):
+        return self.model(x, training=False)
 
     def _snapshot(self):
         # Once per fit / evaluate / train_on_batch (begin), not per step: the hot path then does
@@ -73,10 +97,7 @@ class TorchTrainer:
         if self._has_activity_losses:
             model._clear_losses()
         with torch.enable_grad():
-            y_pred = model(x, training=True)
-            loss = model.compute_loss(
-                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True
-            )
+            loss, y_pred = self._fn("train", self._forward_loss)(x, y, sample_weight, True)
             grads = torch.autograd.grad(loss, params, allow_unused=True)
         if any(g is None for g in grads):
             grads = [torch.zeros_like(p) if g is None else g for p, g in zip(params, grads)]
@@ -90,13 +111,13 @@ class TorchTrainer:
         # no_grad rather than inference_mode: metric variables are updated here and must stay
         # ordinary tensors usable by later training steps.
         with torch.no_grad():
-            y_pred = model(x, training=False)
-            loss = model.compute_loss(
-                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False
-            )
+            loss, y_pred = self._fn("test", self._forward_loss)(x, y, sample_weight, False)
             model._update_metrics(loss, y, y_pred, sample_weight)
 
     def predict_batch(self, x):
+        if self.model.jit_compile is True:
+            with torch.no_grad():  # compiled graphs and inference tensors do not mix
+                return self._fn("predict", self._forward)(x)
         with torch.inference_mode():
             return self.model(x, training=False)
 
