@@ -13,16 +13,15 @@ one-sample calls.
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
 import json
 import os
-import statistics
-import subprocess
 import sys
-import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+from _common import median_latency, ms, ratio  # noqa: E402
 
 BATCH = 128
 
@@ -32,17 +31,6 @@ def make_data(samples: int):
     x = rng.standard_normal((samples, 784)).astype("float32")
     y = rng.integers(0, 10, size=(samples,)).astype("int32")
     return x, y
-
-
-def median_latency(fn, repeat=200):
-    for _ in range(20):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 # -- contenders (each runs inside its own worker process) -------------------------------------------
@@ -60,9 +48,8 @@ def run_keras(backend, samples, epochs):
     return _run_keras_api(keras, samples, epochs)
 
 
-def _run_keras_api(keras, samples, epochs):
-    x, y = make_data(samples)
-    model = keras.Sequential(
+def _build(keras):
+    return keras.Sequential(
         [
             keras.Input((784,)),
             keras.layers.Dense(512, activation="relu"),
@@ -70,16 +57,16 @@ def _run_keras_api(keras, samples, epochs):
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)  # warm-up / compile
-    best = float("inf")
-    for _ in range(epochs):  # best single epoch: this 2-core machine's throughput drifts
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
-        best = min(best, time.perf_counter() - start)
+
+
+def _run_keras_api(keras, samples, epochs):
+    x, y = make_data(samples)
+    model, sps = _common.keras_api_fit(
+        keras, _build, x, y, BATCH, epochs, "sparse_categorical_crossentropy"
+    )
     one = x[:1]
     return {
-        "samples_per_s": samples / best,
+        "samples_per_s": sps,
         "predict_ms": median_latency(lambda: model.predict(one, verbose=0), repeat=100),
         "predict_on_batch_ms": median_latency(lambda: model.predict_on_batch(one)),
     }
@@ -111,12 +98,7 @@ def run_plain_torch(samples, epochs):
             with torch.no_grad():
                 (logits.argmax(-1) == yt[idx]).float().mean()
 
-    epoch()
-    best = float("inf")
-    for _ in range(epochs):
-        start = time.perf_counter()
-        epoch()
-        best = min(best, time.perf_counter() - start)
+    best = _common.best_epoch_seconds(epoch, epochs)
     one = xt[:1]
 
     def predict():
@@ -180,12 +162,13 @@ def run_plain_jax(samples, epochs):
         loss.block_until_ready()
         return params, m, v, t
 
-    params, m, v, t = epoch(params, m, v, t)
-    best = float("inf")
-    for _ in range(epochs):
-        start = time.perf_counter()
-        params, m, v, t = epoch(params, m, v, t)
-        best = min(best, time.perf_counter() - start)
+    state = [params, m, v, t]
+
+    def run_epoch():
+        state[:] = epoch(*state)
+
+    best = _common.best_epoch_seconds(run_epoch, epochs)
+    params = state[0]
     predict = jax.jit(lambda p, xb: jax.nn.softmax(forward(p, xb)))
     one = xj[:1]
     return {
@@ -218,55 +201,19 @@ WORKERS = {
     "plain-jax": lambda backend, s, e: run_plain_jax(s, e),
     "plain-tf": lambda backend, s, e: run_plain_tf(s, e),
 }
-PLAIN = {"torch": "plain-torch", "jax": "plain-jax", "tensorflow": "plain-tf"}
-FRAMEWORK = {"torch": "torch", "jax": "jax", "tensorflow": "tensorflow"}
-
-
-def _spawn(kind, backend, samples, epochs):
-    cmd = [sys.executable, __file__, "--worker", kind, "--backend", backend,
-           "--samples", str(samples), "--epochs", str(epochs)]  # fmt: skip
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        return {"error": result.stderr.strip().splitlines()[-1] if result.stderr else "failed"}
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--backends", default="torch,jax,tensorflow")
-    parser.add_argument("--samples", type=int, default=128 * 100)
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--worker")
-    parser.add_argument("--backend")
-    args = parser.parse_args()
+    args = _common.parse_args(__doc__, default_samples=128 * 100)
     if args.worker:
         print(json.dumps(WORKERS[args.worker](args.backend, args.samples, args.epochs)))
         return
-    has_keras = importlib.util.find_spec("keras") is not None
-    rows = []
-    for backend in args.backends.split(","):
-        if importlib.util.find_spec(FRAMEWORK[backend]) is None:
-            continue
-        kc = _spawn("kcore", backend, args.samples, args.epochs)
-        plain = _spawn(PLAIN[backend], backend, args.samples, args.epochs)
-        ke = _spawn("keras", backend, args.samples, args.epochs) if has_keras else {}
-        rows.append((backend, kc, plain, ke))
-    print(
+    rows = _common.run_all(__file__, args)
+    _common.print_fit_table(
         f"MLP 784-512-512-10, batch {BATCH}, Adam; {args.samples} samples x {args.epochs} "
-        "epochs; 2 CPU cores"
+        "epochs; 2 CPU cores",
+        rows,
     )
-    head = ("backend", "kcore fit/s", "plain/s", "keras/s", "kcore/plain", "kcore/keras")
-    print(f"{head[0]:<11}" + "".join(f"{h:>13}" for h in head[1:]))
-    for backend, kc, plain, ke in rows:
-        k, p, r = kc.get("samples_per_s"), plain.get("samples_per_s"), ke.get("samples_per_s")
-        cells = (_num(k), _num(p), _num(r), _ratio(k, p), _ratio(k, r))
-        print(f"{backend:<11}" + "".join(f"{c:>13}" for c in cells))
-        for name, res in (("kcore", kc), ("plain", plain), ("keras", ke)):
-            if "error" in res:
-                print(f"{'':<11}{name} failed: {res['error']}")
     print()
     head = (
         "backend",
@@ -278,23 +225,12 @@ def main():
         "p_o_b/plain",
     )
     print(f"{head[0]:<11}" + "".join(f"{h:>14}" for h in head[1:]))
-    for backend, kc, plain, ke in rows:
+    for backend, results in rows:
+        kc, plain, ke = (results.get(n, {}) for n in ("kcore", "plain", "keras"))
         pob, call = kc.get("predict_on_batch_ms"), plain.get("call_ms")
-        cells = (_ms(kc.get("predict_ms")), _ms(pob), _ms(call), _ms(ke.get("predict_ms")),
-                 _ms(ke.get("predict_on_batch_ms")), _ratio(pob, call))  # fmt: skip
+        cells = (ms(kc.get("predict_ms")), ms(pob), ms(call), ms(ke.get("predict_ms")),
+                 ms(ke.get("predict_on_batch_ms")), ratio(pob, call))  # fmt: skip
         print(f"{backend:<11}" + "".join(f"{c:>14}" for c in cells))
-
-
-def _num(value):
-    return f"{value:,.0f}" if isinstance(value, float) else "-"
-
-
-def _ms(value):
-    return f"{value:.3f}ms" if isinstance(value, float) else "-"
-
-
-def _ratio(a, b):
-    return f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) else "-"
 
 
 if __name__ == "__main__":
