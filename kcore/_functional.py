@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from kcore import tree
-from kcore._layer import Layer, unique_name
+from kcore._layer import Layer, build_from_call, unique_name
 from kcore._model import Model
 from kcore._symbolic import KerasTensor
 from kcore.backend.dtypes import standardize_dtype
@@ -105,17 +105,23 @@ def _symbolic_layer_call(layer: Layer, args, kwargs):
     first = args[0] if args else next(iter(kwargs.values()))
     if not layer.built:
         layer._check_input_spec(first)
-        layer.build(
-            tree.map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else t, first)
-        )
+        build_from_call(layer, args, kwargs, lambda t: t.shape if isinstance(t, KerasTensor) else t)
         layer.built = True
     else:
         layer._check_input_spec(first)
+    # Implicit masks (the inputs' `_mask`) go to the call but not into the Node: the executor
+    # recomputes them from the real inputs on every run.
+    call_kwargs = dict(kwargs)
     if layer._call_has_mask and kwargs.get("mask") is None:
         masks = [getattr(t, "_mask", None) for t in tree.flatten(first)]
         if any(m is not None for m in masks):
-            kwargs = dict(kwargs, mask=masks[0] if len(masks) == 1 else masks)
-    call_kwargs = {k: v for k, v in kwargs.items() if k != "mask" or layer._call_has_mask}
+            call_kwargs["mask"] = masks[0] if len(masks) == 1 else masks
+    for name, value in _mask_arguments(layer, args, kwargs):
+        mask = _symbolic_mask(value)
+        if mask is not None:
+            call_kwargs[f"{name}_mask"] = mask
+    if not layer._call_has_mask:
+        call_kwargs.pop("mask", None)
     outputs = layer.compute_output_spec(*args, **call_kwargs)
     inputs_flat = {id(t) for t in tree.flatten(args)}
     outputs = tree.map_structure(
@@ -123,7 +129,7 @@ def _symbolic_layer_call(layer: Layer, args, kwargs):
     )
     Node(layer, args, kwargs, outputs)
     if layer.supports_masking or type(layer).compute_mask is not Layer.compute_mask:
-        previous = kwargs.get("mask")
+        previous = call_kwargs.get("mask", kwargs.get("mask"))
         if previous is None:
             flat = [getattr(t, "_mask", None) for t in tree.flatten(first)]
             previous = (
@@ -139,6 +145,32 @@ def _symbolic_layer_call(layer: Layer, args, kwargs):
                 if isinstance(t, KerasTensor):
                     t._mask = m
     return outputs
+
+
+def _mask_arguments(layer, args, kwargs):
+    """``(name, value)`` of the call arguments with a ``<name>_mask`` argument left unset.
+
+    As in Keras 3: ``call(self, query, value, query_mask=None, value_mask=None)`` receives the
+    masks of ``query`` and ``value`` when the caller does not pass them.
+    """
+    params = layer._call_signature.parameters
+    names = [n for n in params if f"{n}_mask" in params]
+    if not names:
+        return []
+    try:
+        bound = layer._call_signature.bind_partial(*args, **kwargs).arguments
+    except TypeError:
+        return []
+    return [
+        (n, bound[n]) for n in names if bound.get(n) is not None and bound.get(f"{n}_mask") is None
+    ]
+
+
+def _symbolic_mask(value):
+    if isinstance(value, KerasTensor):
+        return value._mask
+    flat = [getattr(t, "_mask", None) for t in tree.flatten(value)]
+    return flat if any(m is not None for m in flat) else None
 
 
 class InputLayer(Layer):
@@ -468,6 +500,12 @@ class Functional(Model):
             previous = self._input_masks(node, args_t, masks)
             if previous is not None and layer._call_has_mask and kwargs.get("mask") is None:
                 kwargs["mask"] = previous
+            if masks:
+                for name, template in _mask_arguments(layer, args_t, kwargs_t):
+                    found = [masks.get(s.index) for s in _leaves(template)]
+                    if any(m is not None for m in found):
+                        single = isinstance(template, _Slot)
+                        kwargs[f"{name}_mask"] = found[0] if single else found
             if symbolic:
                 outputs = layer.compute_output_spec(*args, **kwargs)
             else:

@@ -60,10 +60,14 @@ def run_layer_test(
         init_kwargs: constructor arguments.
         input_shape: the input shape with its batch dim (a tuple, or a list / dict of tuples
             for several inputs); ``None`` dims are not allowed. Derived from ``input_data`` if
-            omitted.
+            omitted. Keras's convention for layers taking several tensor arguments: a dict
+            keyed ``<argument>_shape`` (``{"query_shape": ..., "value_shape": ...}``) builds
+            with ``build(**input_shape)`` and calls ``layer(query=..., value=...)``.
         input_dtype: the dtype of generated inputs (floats: standard normal; ints: 0..9;
             bool: random). Ignored when ``input_data`` is given.
-        input_data: explicit input arrays (same structure as ``input_shape``).
+        input_data: explicit input arrays (same structure as ``input_shape``); a dict keyed
+            by argument name (``{"query": ..., "value": ...}``) is passed as keyword arguments
+            when ``input_shape`` is omitted or keyed ``<argument>_shape``.
         call_kwargs: extra keyword arguments for every call (``training=True``...).
         expected_output_shape: the output shape(s) of a call on ``input_shape``.
         expected_output_dtype: the output dtype; default: not checked.
@@ -88,6 +92,9 @@ def run_layer_test(
     import kcore
 
     call_kwargs = dict(call_kwargs or {})
+    named = _is_named(input_shape, input_data)
+    if named and input_shape is not None:
+        input_shape = {k[: -len("_shape")]: v for k, v in input_shape.items()}
     if input_shape is None and input_data is not None:
         input_shape = _map_arrays(lambda a: tuple(np.shape(a)), input_data)
     deterministic = not call_kwargs.get("training")
@@ -104,7 +111,10 @@ def run_layer_test(
         return
 
     # Build from a shape alone.
-    layer.build(input_shape)
+    if named:
+        layer.build(**{f"{k}_shape": tuple(v) for k, v in input_shape.items()})
+    else:
+        layer.build(input_shape)
     layer.built = True
     _check_weight_counts(
         layer, expected_num_trainable_weights, expected_num_non_trainable_weights, "build()"
@@ -113,8 +123,10 @@ def run_layer_test(
 
     # Eager call.
     data = input_data if input_data is not None else _random_data(input_shape, input_dtype)
+    if named:
+        data = _Named(data)
     layer = layer_cls(**init_kwargs)
-    outputs = layer(data, **call_kwargs)
+    outputs = _call(layer, data, call_kwargs)
     _check_outputs(outputs, expected_output_shape, expected_output_dtype, "eager call")
     _check_weight_counts(
         layer, expected_num_trainable_weights, expected_num_non_trainable_weights, "a call"
@@ -128,7 +140,8 @@ def run_layer_test(
             f"{expected_num_losses}",
         )
     if expected_mask_shape is not None:
-        mask = layer.compute_mask(data, None)
+        first = next(iter(data.values())) if named else data
+        mask = layer.compute_mask(first, None)
         _expect(mask is not None, f"{layer_cls.__name__}.compute_mask returned None")
         got = tuple(kcore.ops.shape(mask))
         _expect(
@@ -169,7 +182,8 @@ def _check_config(layer_cls, init_kwargs, custom_objects):
     name = layer_cls.__name__
     layer = layer_cls(**init_kwargs)
     config = layer.get_config()
-    for key in ("name", "trainable", "dtype"):
+    # Not "trainable": Keras 3's SpatialDropout configs lack it (and its from_config refuses it).
+    for key in ("name", "dtype"):
         _expect(key in config, f"{name}.get_config() lacks the base key {key!r}: {config}")
     try:
         as_json = _normalize(config)
@@ -259,14 +273,18 @@ def _check_symbolic(
     # Fixed batch size: shapes must equal the eager ones exactly.
     layer = layer_cls(**init_kwargs)
     inputs = _symbolic_inputs(input_shape, input_dtype, keep_batch=True)
-    outputs = layer(inputs, **call_kwargs)
+    if isinstance(data, _Named):
+        inputs = _Named(inputs)
+    outputs = _call(layer, inputs, call_kwargs)
     _expect_symbolic(outputs, "symbolic call")
     _check_outputs(outputs, expected_shape, expected_dtype, "symbolic call")
 
     # Unknown batch size, through a Functional model run on the real data.
     layer = layer_cls(**init_kwargs)
     inputs = _symbolic_inputs(input_shape, input_dtype, keep_batch=False)
-    outputs = layer(inputs, **call_kwargs)
+    if isinstance(data, _Named):
+        inputs = _Named(inputs)
+    outputs = _call(layer, inputs, call_kwargs)
     _expect_symbolic(outputs, "symbolic call with batch size None")
     if expected_shape is not None:
         expected_none = [(None, *tuple(s)[1:]) for s in _flat_shapes(expected_shape)]
@@ -275,15 +293,15 @@ def _check_symbolic(
             got == expected_none,
             f"symbolic call with batch size None: output shapes {got}, expected {expected_none}",
         )
-    model = kcore.Model(inputs, outputs)
+    model = kcore.Model(dict(inputs) if isinstance(inputs, _Named) else inputs, outputs)
     if eager_layer is not None and eager_layer.weights:
         layer.set_weights(eager_layer.get_weights())
-    model_outputs = model(data, **call_kwargs)
+    model_outputs = model(dict(data) if isinstance(data, _Named) else data, **call_kwargs)
     _check_outputs(model_outputs, expected_shape, expected_dtype, "Functional model call")
     if eager_layer is not None:
         _assert_close(
             model_outputs,
-            eager_layer(data, **call_kwargs),
+            _call(eager_layer, data, call_kwargs),
             rtol,
             atol,
             "Functional model output vs eager layer output",
@@ -295,7 +313,7 @@ def _check_revived_layer(layer, data, call_kwargs, custom_objects, rtol, atol):
 
     serialized = json.loads(json.dumps(serialize_keras_object(layer)))
     revived = deserialize_keras_object(serialized, kind="layers", custom_objects=custom_objects)
-    revived(data, **call_kwargs)  # builds
+    _call(revived, data, call_kwargs)  # builds
     _expect(
         [w.name for w in revived.weights] == [w.name for w in layer.weights],
         f"revived layer weight names {[w.name for w in revived.weights]} differ from "
@@ -304,8 +322,8 @@ def _check_revived_layer(layer, data, call_kwargs, custom_objects, rtol, atol):
     if layer.weights:
         revived.set_weights(layer.get_weights())
     _assert_close(
-        revived(data, **call_kwargs),
-        layer(data, **call_kwargs),
+        _call(revived, data, call_kwargs),
+        _call(layer, data, call_kwargs),
         rtol,
         atol,
         "revived layer output vs original output",
@@ -340,7 +358,7 @@ def _check_training_step(layer, data, call_kwargs):
             with kcore.StatelessScope(list(zip(variables, values))):
                 if clear is not None:
                     clear()
-                return loss_of(layer(data, **call_kwargs))
+                return loss_of(_call(layer, data, call_kwargs))
 
         values = [v.value for v in variables]
         grads = backend.gradient(loss_fn, *values)
@@ -401,7 +419,7 @@ def _check_mixed_precision(layer_cls, init_kwargs, data, call_kwargs):
 
     name = layer_cls.__name__
     layer = layer_cls(**{**init_kwargs, "dtype": "mixed_bfloat16"})
-    outputs = layer(data, **call_kwargs)
+    outputs = _call(layer, data, call_kwargs)
     for w in layer.weights:
         _expect(
             not w.dtype.startswith(("float", "bfloat")) or w.dtype == "float32",
@@ -416,6 +434,22 @@ def _check_mixed_precision(layer_cls, init_kwargs, data, call_kwargs):
 
 
 # -- helpers --------------------------------------------------------------------------------------
+class _Named(dict):
+    """Inputs passed to the layer as keyword arguments (``layer(query=..., value=...)``)."""
+
+
+def _is_named(input_shape, input_data) -> bool:
+    if isinstance(input_shape, dict):
+        return bool(input_shape) and all(str(k).endswith("_shape") for k in input_shape)
+    return input_shape is None and isinstance(input_data, dict)
+
+
+def _call(layer, data, call_kwargs):
+    if isinstance(data, _Named):
+        return layer(**data, **call_kwargs)
+    return layer(data, **call_kwargs)
+
+
 def _expect(condition, message):
     if not condition:
         raise AssertionError(message)
