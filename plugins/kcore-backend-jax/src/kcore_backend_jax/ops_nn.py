@@ -394,7 +394,12 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     x = _f(x)
     if epsilon is None:
         epsilon = config.epsilon()
-    norm = jnp.linalg.norm(x, ord=order, axis=axis, keepdims=True)
+    # A vector norm over every axis given (jnp.linalg.norm over two axes is a matrix norm).
+    axis = tuple(axis) if isinstance(axis, (list, tuple)) else axis
+    if order == 2:
+        norm = jnp.sqrt(jnp.sum(jnp.square(x), axis=axis, keepdims=True))
+    else:
+        norm = jnp.sum(jnp.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
     return x / jnp.maximum(norm, epsilon)
 
 

@@ -331,8 +331,10 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     x = to_float(x)
     if order == 2:
         sq = tf.reduce_sum(tf.square(x), axis=axis, keepdims=True)
-        return x * tf.math.rsqrt(tf.maximum(sq, tf.cast(epsilon, x.dtype)))
-    norm = tf.norm(x, ord=order, axis=axis, keepdims=True)
+        # x / max(norm, epsilon), i.e. the squared sum floored at epsilon**2.
+        return x * tf.math.rsqrt(tf.maximum(sq, tf.cast(epsilon * epsilon, x.dtype)))
+    # A vector norm over every axis given (tf.norm over two axes is a matrix norm).
+    norm = tf.reduce_sum(tf.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
     return x / tf.maximum(norm, tf.cast(epsilon, x.dtype))
 
 

@@ -1,0 +1,1 @@
+"""Normalization layers: Batch, Layer, Group, Unit and Spectral normalization."""
