@@ -45,8 +45,9 @@ NAMES = (
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit, with Keras's optional leak, cap and threshold.
 
-    Returns ``max_value`` for ``x >= max_value``, ``x`` for ``threshold <= x < max_value`` and
-    ``negative_slope * (x - threshold)`` otherwise.
+    Returns ``max_value`` for ``x >= max_value``, ``x`` for ``threshold < x < max_value`` and
+    ``negative_slope * (x - threshold)`` otherwise. With a non-zero ``threshold``, ``x ==
+    threshold`` gives 0, as Keras 3 computes it (its docs say ``threshold <= x``).
     """
     if negative_slope < 0:
         raise ValueError(f"relu: `negative_slope` must be >= 0. Received: {negative_slope}")
@@ -57,7 +58,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     x = ops.convert_to_tensor(x)
     if threshold != 0:
         below = ops.multiply(negative_slope, ops.subtract(x, threshold))
-        out = ops.where(ops.greater_equal(x, threshold), x, below)
+        out = ops.where(ops.greater(x, threshold), x, below)
     elif negative_slope != 0:
         out = ops.where(ops.greater_equal(x, 0), x, ops.multiply(negative_slope, x))
     else:
