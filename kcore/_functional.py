@@ -203,6 +203,11 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape")
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
+        if kwargs.pop("ragged", False):  # Keras 3 writes `ragged: false` in every config
+            raise ValueError(
+                "InputLayer: ragged inputs are not supported by kcore. Received: ragged=True. "
+                "Pad the sequences (with a mask) instead."
+            )
         super().__init__(name=name or unique_name("input_layer"), **kwargs)
         if shape is not None and batch_shape is not None:
             raise ValueError(

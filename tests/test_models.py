@@ -256,3 +256,11 @@ def test_layer_rejects_unknown_kwargs_and_bad_names():
 def test_auto_names_are_unique():
     first, second = Doubler(), Doubler()
     assert first.name.startswith("doubler") and second.name != first.name
+
+
+def test_input_layer_accepts_keras_ragged_false_and_refuses_ragged_true():
+    # Keras 3 writes `"ragged": false` into every InputLayer config it saves.
+    layer = kcore.layers.InputLayer(shape=(3,), ragged=False)
+    assert layer.batch_shape == (None, 3)
+    with pytest.raises(ValueError, match="ragged inputs are not supported"):
+        kcore.layers.InputLayer(shape=(3,), ragged=True)
