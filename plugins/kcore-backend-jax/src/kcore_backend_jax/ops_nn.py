@@ -611,9 +611,11 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     """Max pooling over the spatial axes."""
     inputs, window, stride = _pool_setup("max_pool", inputs, pool_size, strides, data_format)
     init = -jnp.inf if jnp.issubdtype(inputs.dtype, jnp.floating) else jnp.iinfo(inputs.dtype).min
+    # A NumPy constant, not jnp.asarray: under jit the latter is a tracer, reduce_window then
+    # misses its max monoid and has no derivative ("Linearization failed" under jit(grad)).
     return jax.lax.reduce_window(
         inputs,
-        jnp.asarray(init, inputs.dtype),
+        np.array(init, inputs.dtype),
         jax.lax.max,
         window,
         stride,
@@ -627,7 +629,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     inputs, window, stride = _pool_setup("average_pool", inputs, pool_size, strides, data_format)
     inputs = _f(inputs)
     pad = _padding(padding, "average_pool")
-    zero = jnp.asarray(0, inputs.dtype)
+    zero = np.array(0, inputs.dtype)  # a constant (see max_pool): keeps the add monoid
     total = jax.lax.reduce_window(inputs, zero, jax.lax.add, window, stride, pad)
     if pad == "VALID":
         return total / math.prod(window)

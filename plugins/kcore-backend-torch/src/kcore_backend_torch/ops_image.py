@@ -214,10 +214,11 @@ def resize(
     mode = {
         "nearest": "nearest-exact",
         "bilinear": "bilinear",
-        "bicubic": "bicubic",
         "area": "area",
     }
-    if interpolation in ("lanczos3", "lanczos5"):
+    # Bicubic is Keys' cubic (a=-0.5) with edge renormalization, as jax / TF / Keras's NumPy
+    # backend compute it; F.interpolate's bicubic uses a=-0.75 and clamps at the edges.
+    if interpolation in ("bicubic", "lanczos3", "lanczos5"):
         out = _resample(x, (th, tw), interpolation, antialias)
     elif interpolation in ("nearest", "area"):
         out = F.interpolate(x, size=size, mode=mode[interpolation])
