@@ -296,7 +296,9 @@ def _check_symbolic(
     model = kcore.Model(dict(inputs) if isinstance(inputs, _Named) else inputs, outputs)
     if eager_layer is not None and eager_layer.weights:
         layer.set_weights(eager_layer.get_weights())
-    model_outputs = model(dict(data) if isinstance(data, _Named) else data, **call_kwargs)
+    # Other call arguments are recorded in the graph; only `training` is a model argument.
+    model_kwargs = {k: v for k, v in call_kwargs.items() if k == "training"}
+    model_outputs = model(dict(data) if isinstance(data, _Named) else data, **model_kwargs)
     _check_outputs(model_outputs, expected_shape, expected_dtype, "Functional model call")
     if eager_layer is not None:
         _assert_close(
