@@ -568,6 +568,14 @@ def _conv_dtypes(inputs, kernel):
     return inputs, kernel
 
 
+def _convolution(x, k, strides, pad, dilations):
+    """``tf.nn.convolution``, but 3-D goes to ``tf.nn.conv3d``: the op ``tf.nn.convolution``
+    records for 3-D has no ``data_format`` attribute, so its eager gradient fails."""
+    if len(strides) == 3:
+        return tf.nn.conv3d(x, k, (1, *strides, 1), pad, dilations=(1, *dilations, 1))
+    return tf.nn.convolution(x, k, strides, pad, dilations=dilations)
+
+
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """N-D convolution (1-3 spatial dims); ``kernel`` is ``(*spatial, in / groups, out)``."""
     fmt = _data_format(data_format)
@@ -588,11 +596,9 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     if groups > 1 and nd == 3:
         xs = tf.split(x, groups, axis=-1)
         ks = tf.split(k, groups, axis=-1)
-        out = tf.concat(
-            [tf.nn.convolution(a, b, strides, pad, dilations=dilations) for a, b in zip(xs, ks)], -1
-        )
+        out = tf.concat([_convolution(a, b, strides, pad, dilations) for a, b in zip(xs, ks)], -1)
     else:
-        out = tf.nn.convolution(x, k, strides=strides, padding=pad, dilations=dilations)
+        out = _convolution(x, k, strides, pad, dilations)
     return _from_last(out, fmt)
 
 
@@ -625,9 +631,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
         k_grouped = tf.reshape(k, [*dims[:-2], 1, in_ch * mult])
         xs = tf.split(x, in_ch, axis=-1)
         ks = tf.split(k_grouped, in_ch, axis=-1)
-        out = tf.concat(
-            [tf.nn.convolution(a, b, strides, pad, dilations=dilations) for a, b in zip(xs, ks)], -1
-        )
+        out = tf.concat([_convolution(a, b, strides, pad, dilations) for a, b in zip(xs, ks)], -1)
     return _from_last(out, fmt)
 
 

@@ -1,0 +1,1 @@
+"""Convolution layers: Conv1D-3D, their transposes, separable and depthwise convolutions."""
