@@ -98,3 +98,14 @@ def test_as_module_returns_the_model_and_rejects_an_unbuilt_one():
     assert as_module(model) is model
     with pytest.raises(ValueError, match="must be built"):
         as_module(keras.Sequential([keras.layers.Dense(2)]))
+
+
+def test_deepcopy_of_a_built_model_copies_its_weights():
+    import copy
+
+    model = _mlp()
+    clone = copy.deepcopy(model)
+    assert isinstance(clone, torch.nn.Module)
+    assert clone.layers[0].kernel.value is not model.layers[0].kernel.value
+    for a, b in zip(model.get_weights(), clone.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -98,6 +98,10 @@ class TorchModuleBase(torch.nn.Module):
             (_key(layer.name, taken), layer) for layer in self.__dict__.get("_layers", ())
         )
 
+    def __setstate__(self, state):
+        # nn.Module's version re-creates its own bookkeeping, some of which is derived here.
+        self.__dict__.update(state)
+
     def forward(self, *args, **kwargs):
         """Call the layer (``layer(*args, **kwargs)``), for code that calls ``forward``."""
         return self(*args, **kwargs)
