@@ -63,7 +63,14 @@ def spawn(script: str, kind: str, backend: str, samples: int, epochs: int) -> di
     """Run one contender of ``script`` in a fresh interpreter; its JSON result or an error."""
     cmd = [sys.executable, script, "--worker", kind, "--backend", backend,
            "--samples", str(samples), "--epochs", str(epochs)]  # fmt: skip
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    # Every contender gets the same glibc malloc tuning: without it, large activation buffers
+    # go back to the OS after each step and page faults (~10 ms/step on the convnet) dominate.
+    env = dict(
+        os.environ,
+        TF_CPP_MIN_LOG_LEVEL="3",
+        MALLOC_MMAP_THRESHOLD_="1000000000",
+        MALLOC_TRIM_THRESHOLD_="1000000000",
+    )
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         return {"error": result.stderr.strip().splitlines()[-1] if result.stderr else "failed"}

@@ -1,1 +1,1 @@
-"""Regularization layers: Dropout, ActivityRegularization (one public class per module)."""
+"""Regularization layers: the Dropout family, noise layers and ActivityRegularization."""

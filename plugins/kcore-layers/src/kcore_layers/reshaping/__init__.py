@@ -1,1 +1,1 @@
-"""Reshaping layers: Flatten, Reshape, Permute, RepeatVector (one public class per module)."""
+"""Reshaping layers: Flatten, Reshape, Permute, RepeatVector, cropping, zero-padding, up-sampling."""
