@@ -332,7 +332,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     # graph mode with a symbolic or long loop: tf.while_loop with TensorArrays
     first = (n - 1) if reverse else 0
     carry0, y0 = f(init, x_at(first))
-    y_flat = [convert(t) for t in tf.nest.flatten(y0)]
+    y_flat = [] if y0 is None else [convert(t) for t in tf.nest.flatten(y0)]  # ys may be None
     arrays = [
         tf.TensorArray(t.dtype, size=n, element_shape=t.shape).write(first, t) for t in y_flat
     ]
@@ -344,12 +344,15 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         new_carry = tf.nest.map_structure(
             lambda new, old: tf.cast(convert(new), old.dtype), new_carry, carry
         )
-        arrays = [a.write(i, convert(t)) for a, t in zip(arrays, tf.nest.flatten(y))]
+        y_leaves = [] if y is None else tf.nest.flatten(y)
+        arrays = [a.write(i, convert(t)) for a, t in zip(arrays, y_leaves)]
         return step + 1, new_carry, arrays
 
     _, carry, arrays = tf.while_loop(
         lambda step, *_: step < n, body, (tf.constant(1), carry0, arrays), parallel_iterations=1
     )
+    if y0 is None:
+        return carry, None
     ys = tf.nest.pack_sequence_as(y0, [a.stack() for a in arrays])
     return carry, ys
 

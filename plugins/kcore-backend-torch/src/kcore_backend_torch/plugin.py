@@ -27,6 +27,8 @@ def kcore_fused_kernels(backend):
         FusedKernelSpec("AdamW", f"{fused}:adam", backend="torch"),
         FusedKernelSpec("SGD", f"{fused}:sgd", backend="torch"),
         FusedKernelSpec("Dense", f"{fused}:dense", backend="torch"),
+        FusedKernelSpec("LSTM", "kcore_backend_torch.fused_rnn:lstm", backend="torch"),
+        FusedKernelSpec("GRU", "kcore_backend_torch.fused_rnn:gru", backend="torch"),
         FusedKernelSpec("Conv", "kcore_backend_torch.fused_conv:conv", backend="torch"),
     ]
 

@@ -1,0 +1,1 @@
+"""Recurrent layers: RNN, SimpleRNN, LSTM, GRU, their cells, StackedRNNCells, Bidirectional."""
