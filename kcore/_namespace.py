@@ -43,6 +43,7 @@ def install(module_name: str, kind: str, core: dict[str, str] | None = None) -> 
                 )
             value = entry[0].resolve()
         setattr(module, name, value)
+        _cached.append((module, name))
         return value
 
     def __dir__() -> list[str]:  # noqa: N807
@@ -53,6 +54,18 @@ def install(module_name: str, kind: str, core: dict[str, str] | None = None) -> 
 
     module.__getattr__ = __getattr__  # type: ignore[attr-defined]
     module.__dir__ = __dir__  # type: ignore[attr-defined]
+
+
+#: (module, name) of every registry-resolved attribute cached on a namespace module.
+_cached: list = []
+
+
+def forget_cached() -> None:
+    """Drop the names cached on namespace modules, so the next access asks the registries again
+    (``kcore.plugins.reset()`` calls this: plugins may have been installed or removed)."""
+    while _cached:
+        module, name = _cached.pop()
+        module.__dict__.pop(name, None)
 
 
 #: Kinds whose namespace has Keras's ``get`` / ``serialize`` / ``deserialize`` functions.

@@ -363,5 +363,8 @@ def unregister(name: str) -> None:
 def reset() -> None:
     """Forget everything discovered; the next use rediscovers (tests, after ``pip install``)."""
     global _system
+    from kcore import _namespace
+
     with _lock:
         _system = None
+        _namespace.forget_cached()

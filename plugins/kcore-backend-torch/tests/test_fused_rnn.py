@@ -179,3 +179,16 @@ def test_declines_what_it_does_not_compute():
 def test_registered_for_torch():
     assert kcore.backend.fused_kernel("LSTM") is fused_rnn.lstm
     assert kcore.backend.fused_kernel("GRU") is fused_rnn.gru
+
+
+def test_predict_first_then_fit_with_a_fresh_bias_shape():
+    # The cached zero bias must not be an inference tensor when predict() creates it first.
+    pytest.importorskip("kcore_layers")
+    pytest.importorskip("kcore_optim")
+    fused_rnn._ZEROS.clear()
+    model = kcore.Sequential([kcore.Input((4, 3)), kcore.layers.LSTM(5), kcore.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).standard_normal((8, 4, 3)).astype("float32")
+    model.predict(x, verbose=0)
+    history = model.fit(x, np.zeros((8, 1), "float32"), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])

@@ -36,7 +36,11 @@ def _zeros_like(bias):
     key = (bias.shape, bias.dtype, bias.device)
     zeros = _ZEROS.get(key)
     if zeros is None:
-        zeros = _ZEROS[key] = torch.zeros(bias.shape, dtype=bias.dtype, device=bias.device)
+        # A normal tensor even when first asked for under predict's inference_mode: the same
+        # cached zeros later take part in training, where inference tensors are refused.
+        with torch.inference_mode(False):
+            zeros = torch.zeros(bias.shape, dtype=bias.dtype, device=bias.device)
+        _ZEROS[key] = zeros
     return zeros
 
 
