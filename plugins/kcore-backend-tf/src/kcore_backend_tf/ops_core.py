@@ -337,10 +337,21 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         tf.TensorArray(t.dtype, size=n, element_shape=t.shape).write(first, t) for t in y_flat
     ]
     carry0 = tf.nest.map_structure(convert, carry0)
+    # Steps read xs from TensorArrays: slicing xs[i] in the loop would make the gradient of
+    # every step a dense tensor of xs's full shape (quadratic in the length).
+    x_arrays = (
+        []
+        if xs_c is None
+        else [
+            tf.TensorArray(t.dtype, size=n, element_shape=t.shape[1:]).unstack(t)
+            for t in tf.nest.flatten(xs_c)
+        ]
+    )
 
     def body(step, carry, arrays):
         i = (n - 1 - step) if reverse else step
-        new_carry, y = f(carry, x_at(i))
+        x = None if xs_c is None else tf.nest.pack_sequence_as(xs_c, [a.read(i) for a in x_arrays])
+        new_carry, y = f(carry, x)
         new_carry = tf.nest.map_structure(
             lambda new, old: tf.cast(convert(new), old.dtype), new_carry, carry
         )
@@ -349,7 +360,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         return step + 1, new_carry, arrays
 
     _, carry, arrays = tf.while_loop(
-        lambda step, *_: step < n, body, (tf.constant(1), carry0, arrays), parallel_iterations=1
+        lambda step, *_: step < n, body, (tf.constant(1), carry0, arrays), parallel_iterations=32
     )
     if y0 is None:
         return carry, None
