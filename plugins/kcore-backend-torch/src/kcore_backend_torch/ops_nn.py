@@ -45,9 +45,28 @@ def relu6(x):
     return F.relu6(_f(x))
 
 
+def _keep_logits(output, logits, axis=None):
+    """Tag a sigmoid / softmax output with its logits, as Keras's TensorFlow backend does: a
+    crossentropy on ``output`` (``from_logits=False``) then computes from the logits in one
+    fused, exact op instead of ``log(clip(output))``. Not under ``torch.compile`` (dynamo
+    would have to trace a tensor attribute)."""
+    if not torch.compiler.is_compiling():
+        output._keras_logits = (logits, axis)
+    return output
+
+
+def _logits_of(output, axis=None):
+    """The logits ``output`` was computed from by ``sigmoid`` / ``softmax`` (same ``axis``)."""
+    tagged = getattr(output, "_keras_logits", None)
+    if tagged is not None and tagged[1] == axis:
+        return tagged[0]
+    return None
+
+
 def sigmoid(x):
     """Logistic sigmoid."""
-    return torch.sigmoid(_f(x))
+    x = _f(x)
+    return _keep_logits(torch.sigmoid(x), x)
 
 
 def tanh(x):
@@ -187,7 +206,7 @@ def softmax(x, axis=-1):
     x = _f(x)
     axes = _softmax_axes(x, axis)
     if axes is None:
-        return torch.softmax(x, dim=axis)
+        return _keep_logits(torch.softmax(x, dim=axis), x, axis % x.ndim if x.ndim else axis)
     m = torch.amax(x, dim=axes, keepdim=True).detach()
     e = torch.exp(x - m)
     return e / torch.sum(e, dim=axes, keepdim=True)
@@ -273,6 +292,10 @@ def binary_crossentropy(target, output, from_logits=False):
             "binary_crossentropy: `target` and `output` must have the same shape, received "
             f"{tuple(target.shape)} and {tuple(output.shape)}."
         )
+    if not from_logits:
+        logits = _logits_of(output)
+        if logits is not None and logits.dtype == output.dtype:
+            output, from_logits = logits, True
     if from_logits:
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
     eps = config.epsilon()
@@ -292,6 +315,10 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
         )
     if output.ndim < 1:
         raise ValueError("categorical_crossentropy: inputs must have rank >= 1.")
+    if not from_logits:
+        logits = _logits_of(output, axis % output.ndim)
+        if logits is not None and logits.dtype == output.dtype:
+            output, from_logits = logits, True
     if from_logits:
         log_prob = torch.log_softmax(output, dim=axis)
     else:
@@ -313,6 +340,10 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             "sparse_categorical_crossentropy: `target` must have the shape of `output` without "
             f"the class axis, received {tuple(target.shape)} and {tuple(output.shape)}."
         )
+    if not from_logits:
+        logits = _logits_of(output, axis % output.ndim)
+        if logits is not None and logits.dtype == output.dtype:
+            output, from_logits = logits, True
     if from_logits:
         log_prob = torch.log_softmax(output, dim=axis)
     else:
