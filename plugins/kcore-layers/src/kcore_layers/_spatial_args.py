@@ -1,4 +1,4 @@
-"""Helpers shared by the spatial layers (pooling, cropping, zero-padding, up-sampling).
+"""Helpers shared by the spatial layers (convolution, pooling, cropping, padding, up-sampling).
 
 The argument checks return the normalized value or raise ``ValueError`` saying what was
 expected, what was received and what to pass instead; nothing here touches layer state.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kcore import KerasTensor, config
 
-__all__ = ["data_format", "int_tuple", "pairs", "pool_padding", "same_dtype_spec"]
+__all__ = ["data_format", "int_tuple", "pairs", "padding", "same_dtype_spec"]
 
 _FORMATS = ("channels_last", "channels_first")
 
@@ -25,21 +25,23 @@ def data_format(value, layer: str) -> str:
     fmt = value.lower() if isinstance(value, str) else value
     if fmt not in _FORMATS:
         raise ValueError(
-            f"{layer}: the `data_format` argument must be one of {_FORMATS}. "
+            f"{layer}: `data_format` must be 'channels_last' or 'channels_first'. "
             f"Received: data_format={value!r}"
         )
     return fmt
 
 
-def pool_padding(value, layer: str) -> str:
-    """``"valid"`` or ``"same"`` (case-insensitive), lower-cased."""
-    padding = value.lower() if isinstance(value, str) else value
-    if padding not in ("valid", "same"):
+def padding(value, layer: str, allow_causal: bool = False) -> str:
+    """``"valid"`` / ``"same"`` (and ``"causal"`` if allowed), case-insensitive, lower-cased."""
+    allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
+    result = value.lower() if isinstance(value, str) else None
+    if result not in allowed:
+        hint = "" if allow_causal else " (`causal` padding exists only for Conv1D)"
         raise ValueError(
-            f"{layer}: the `padding` argument must be 'valid' or 'same' (case-insensitive). "
+            f"{layer}: `padding` must be one of {allowed} (case-insensitive){hint}. "
             f"Received: padding={value!r}"
         )
-    return padding
+    return result
 
 
 def int_tuple(value, n: int, name: str, layer: str, minimum: int = 1) -> tuple[int, ...]:
@@ -51,12 +53,12 @@ def int_tuple(value, n: int, name: str, layer: str, minimum: int = 1) -> tuple[i
         items = None
     if items is None or len(items) != n or not all(_is_int(v) for v in items):
         raise ValueError(
-            f"{layer}: the `{name}` argument must be an integer or a tuple of {n} integers. "
+            f"{layer}: `{name}` must be an integer or a tuple/list of {n} integers. "
             f"Received: {name}={value!r}"
         )
     items = tuple(int(v) for v in items)
     if any(v < minimum for v in items):
-        bound = {0: "non-negative (>= 0)", 1: "positive"}.get(minimum, f">= {minimum}")
+        bound = {0: "non-negative (>= 0)", 1: "positive (> 0)"}.get(minimum, f">= {minimum}")
         raise ValueError(
             f"{layer}: every value of `{name}` must be {bound}. Received: {name}={value!r}"
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from kcore import ops
 from kcore.saving import serialize_keras_object
 from kcore_layers import _resolve
+from kcore_layers._spatial_args import int_tuple
 from kcore_layers._validation import positive_int
-from kcore_layers.convolutional._conv_utils import conv_transpose_output_length, int_tuple
+from kcore_layers.convolutional._conv_utils import conv_transpose_output_length
 from kcore_layers.convolutional.base_conv import ConvRoot
 
 __all__ = ["BaseConvTranspose"]
@@ -62,7 +63,7 @@ class BaseConvTranspose(ConvRoot):
         layer = type(self).__name__
         filters = positive_int(filters, "filters")
         if output_padding is not None:
-            output_padding = int_tuple(output_padding, rank, "output_padding", layer, True)
+            output_padding = int_tuple(output_padding, rank, "output_padding", layer, minimum=0)
             strides_tuple = int_tuple(strides, rank, "strides", layer)
             for axis, (pad, stride) in enumerate(zip(output_padding, strides_tuple)):
                 if pad >= stride:

@@ -40,7 +40,7 @@ class BasePooling(Layer):
             if strides is None
             else _spatial_args.int_tuple(strides, pool_dimensions, "strides", layer)
         )
-        padding = _spatial_args.pool_padding(padding, layer)
+        padding = _spatial_args.padding(padding, layer)
         data_format = _spatial_args.data_format(data_format, layer)
         super().__init__(**kwargs)
         self.pool_size = pool_size

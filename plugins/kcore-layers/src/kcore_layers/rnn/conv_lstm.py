@@ -14,14 +14,11 @@ from __future__ import annotations
 from kcore import InputSpec, Layer, ops, random
 from kcore.saving import serialize_keras_object
 from kcore_layers import _resolve
+from kcore_layers._spatial_args import data_format as normalize_data_format
+from kcore_layers._spatial_args import int_tuple
+from kcore_layers._spatial_args import padding as normalize_padding
 from kcore_layers._validation import positive_int
-from kcore_layers.convolutional._conv_utils import (
-    check_strides_and_dilation,
-    conv_output_length,
-    int_tuple,
-    normalize_data_format,
-    normalize_padding,
-)
+from kcore_layers.convolutional._conv_utils import check_strides_and_dilation, conv_output_length
 from kcore_layers.rnn.base_cell_layer import cell_property
 from kcore_layers.rnn.dropout_rnn_cell import DropoutRNNCell, validate_rate
 from kcore_layers.rnn.rnn import RNN
