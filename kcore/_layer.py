@@ -183,6 +183,7 @@ class Layer(_BackendBase):
         sa(self, "_trainable_own", [])  # own variables created trainable (freezing flips them)
         sa(self, "_losses", [])
         sa(self, "_seed_generators", [])
+        sa(self, "_non_weight_state", [])  # state Variables outside `weights` (RNN states)
         self.name = name or unique_name(_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._dtype_policy = get_policy(dtype)
@@ -363,16 +364,32 @@ class Layer(_BackendBase):
                     out.append(v)
         return out
 
+    def _track_state_variables(self, variables) -> None:
+        """Track ``variables`` as layer state that is not a weight (a stateful RNN's states).
+
+        They are listed by ``variables`` (so compiled trainers carry and write them back) but
+        not by ``weights`` / ``get_weights``, as in Keras 3.
+        """
+        for v in variables:
+            if not isinstance(v, Variable):
+                raise TypeError(
+                    f"{type(self).__name__}: state must be kcore.Variable objects. "
+                    f"Received: {type(v).__name__}"
+                )
+        self._non_weight_state.extend(variables)
+
     @property
     def variables(self) -> list[Variable]:
-        """Weights plus other state (seed-generator states), as Keras 3's ``layer.variables``."""
+        """Weights plus other state (seed-generator states, RNN states), as Keras 3's
+        ``layer.variables``."""
         out = list(self.weights)
         seen = {id(v) for v in out}
         for layer in [self, *self._flat_layers()]:
-            for generator in layer._seed_generators:
-                if id(generator.state) not in seen:
-                    seen.add(id(generator.state))
-                    out.append(generator.state)
+            state = [g.state for g in layer._seed_generators] + layer._non_weight_state
+            for v in state:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
         return out
 
     @property

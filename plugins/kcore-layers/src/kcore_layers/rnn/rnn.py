@@ -22,18 +22,6 @@ _FLAGS = (
 )
 
 
-class _StateSlot:
-    """Exposes a stateful RNN's state Variable the way the core finds layer state.
-
-    ``Layer.variables`` (which the JAX trainer threads through its compiled step) lists the
-    ``state`` of each entry of ``_seed_generators``; state Variables are not weights (Keras
-    leaves them out of ``weights`` too), so they ride along there.
-    """
-
-    def __init__(self, variable):
-        self.state = variable
-
-
 class RNN(Layer):
     """Base class for recurrent layers: applies a cell to every timestep of a sequence.
 
@@ -216,7 +204,7 @@ class RNN(Layer):
                 for i, state in enumerate(states)
             ]
             object.__setattr__(self, "_state_variables", variables)
-            self._seed_generators.extend(_StateSlot(v) for v in variables)
+            self._track_state_variables(variables)
         self.built = True
 
     # -- calling -----------------------------------------------------------------------------------
