@@ -14,9 +14,10 @@ from __future__ import annotations
 import kcore
 from kcore import InputSpec, ops
 from kcore.saving import serialize_keras_object
+from kcore_layers import activations
 from kcore_layers.rnn.rnn import RNN
 
-__all__ = ["CellLayer", "cell_property"]
+__all__ = ["CellLayer", "cell_property", "check_use_cudnn"]
 
 _BASE_KEYS = ("name", "trainable", "dtype")
 
@@ -24,6 +25,15 @@ _BASE_KEYS = ("name", "trainable", "dtype")
 def cell_property(name: str):
     """A read-only property forwarding ``name`` to ``self.cell``."""
     return property(lambda self: getattr(self.cell, name), doc=f"The cell's ``{name}``.")
+
+
+def check_use_cudnn(layer: str, value) -> None:
+    """Keras's ``use_cudnn`` switch: ``"auto"``, ``True`` or ``False`` (``False`` turns the
+    fused kernel off)."""
+    if value not in ("auto", True, False):
+        raise ValueError(
+            f"{layer}: `use_cudnn` must be 'auto', True or False. Received: use_cudnn={value!r}"
+        )
 
 
 class CellLayer(RNN):
@@ -37,8 +47,16 @@ class CellLayer(RNN):
         self._fused = None
 
     def _fused_eligible(self) -> bool:
-        """Whether the configuration is one the fused kernel computes."""
-        return False
+        """Whether the configuration is one the fused kernels compute (tanh / sigmoid, no
+        unroll, no mixed-precision cast, ``use_cudnn`` not ``False``)."""
+        cell = self.cell
+        return (
+            getattr(self, "use_cudnn", "auto") is not False
+            and not self.unroll
+            and cell.activation is activations.tanh
+            and getattr(cell, "recurrent_activation", None) is activations.sigmoid
+            and cell._cast_to is None
+        )
 
     def build(self, sequences_shape, initial_state_shape=None):
         super().build(sequences_shape, initial_state_shape)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import kcore
 from kcore import ops
-from kcore_layers import _resolve, activations
-from kcore_layers.rnn.base_cell_layer import CellLayer, cell_property
+from kcore_layers import _resolve
+from kcore_layers.rnn.base_cell_layer import CellLayer, cell_property, check_use_cudnn
 from kcore_layers.rnn.base_rnn_cell import BaseRNNCell
 
 __all__ = ["GRUCell", "GRU"]
@@ -171,10 +171,7 @@ class GRU(CellLayer):
         use_cudnn="auto",
         **kwargs,
     ):
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(
-                f"GRU: `use_cudnn` must be 'auto', True or False. Received: use_cudnn={use_cudnn!r}"
-            )
+        check_use_cudnn("GRU", use_cudnn)
         cell = GRUCell(
             units,
             activation=activation,
@@ -214,12 +211,4 @@ class GRU(CellLayer):
     reset_after = cell_property("reset_after")
 
     def _fused_eligible(self):
-        cell = self.cell
-        return (
-            self.use_cudnn is not False
-            and not self.unroll
-            and cell.reset_after
-            and cell.activation is activations.tanh
-            and cell.recurrent_activation is activations.sigmoid
-            and cell._cast_to is None
-        )
+        return self.cell.reset_after and super()._fused_eligible()

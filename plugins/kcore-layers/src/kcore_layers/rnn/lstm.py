@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import kcore
 from kcore import ops
-from kcore_layers import _resolve, activations
-from kcore_layers.rnn.base_cell_layer import CellLayer, cell_property
+from kcore_layers import _resolve
+from kcore_layers.rnn.base_cell_layer import CellLayer, cell_property, check_use_cudnn
 from kcore_layers.rnn.base_rnn_cell import BaseRNNCell
 
 __all__ = ["LSTMCell", "LSTM"]
-
-_USE_CUDNN = ("auto", True, False)
 
 
 class LSTMCell(BaseRNNCell):
@@ -163,11 +161,7 @@ class LSTM(CellLayer):
         use_cudnn="auto",
         **kwargs,
     ):
-        if use_cudnn not in _USE_CUDNN:
-            raise ValueError(
-                "LSTM: `use_cudnn` must be 'auto', True or False. "
-                f"Received: use_cudnn={use_cudnn!r}"
-            )
+        check_use_cudnn("LSTM", use_cudnn)
         cell = LSTMCell(
             units,
             activation=activation,
@@ -205,13 +199,3 @@ class LSTM(CellLayer):
     _fused_name = "LSTM"
     recurrent_activation = cell_property("recurrent_activation")
     unit_forget_bias = cell_property("unit_forget_bias")
-
-    def _fused_eligible(self):
-        cell = self.cell
-        return (
-            self.use_cudnn is not False
-            and not self.unroll
-            and cell.activation is activations.tanh
-            and cell.recurrent_activation is activations.sigmoid
-            and cell._cast_to is None
-        )
