@@ -233,13 +233,25 @@ class Trainer:
         x, _, _ = data_adapters.unpack_x_y_sample_weight(data)
         return self._runner().predict_batch(x)
 
-    def _to_backend(self, batch):
+    def _to_backend(self, batch, keep_numpy=False):
+        """Backend tensors for every leaf of ``batch``.
+
+        With ``keep_numpy`` NumPy arrays pass through untouched: a step runner that declares
+        ``accepts_numpy`` (the jax runner: ``jax.jit`` moves NumPy arguments to the device itself,
+        with ``convert_to_tensor``'s dtype rules, more cheaply than a separate transfer) gets them
+        as they are. Only kcore's own steps get them; an overridden step always sees tensors.
+        """
+
         def convert(value):
-            if value is None or ops.is_tensor(value):
+            if value is None or ops.is_tensor(value) or (keep_numpy and type(value) is np.ndarray):
                 return value
             return ops.convert_to_tensor(value)
 
         return tree.map_structure(convert, batch)
+
+    def _keeps_numpy(self, step_name):
+        """Whether batches for ``step_name`` may stay NumPy (see :meth:`_to_backend`)."""
+        return getattr(self._runner(), "accepts_numpy", False) and not self._custom(step_name)
 
     def _prepare(self, adapter, for_training):
         """Build the model, optimizer and metrics from the first batch; validate structure."""
@@ -386,6 +398,7 @@ class Trainer:
         want_end = callbacks.wants("on_train_batch_end")
         group = getattr(runner, "train_batches", None)
         spe = self.steps_per_execution if group is not None and not custom_step else 1
+        keep_numpy = self._keeps_numpy("train_step")
         step = -1
         pending = []
         for batch in adapter:
@@ -402,7 +415,7 @@ class Trainer:
             else:
                 if want_begin:
                     callbacks.on_train_batch_begin(step)
-                logs = self.train_step(self._to_backend(batch))
+                logs = self.train_step(self._to_backend(batch, keep_numpy))
             if want_end:
                 callbacks.on_train_batch_end(step, logs if logs is not None else _LazyLogs(self))
             yield step, logs
@@ -426,10 +439,11 @@ class Trainer:
             callbacks.on_test_begin()
         want_end = callbacks is not None and callbacks.wants("on_test_batch_end")
         logs = None
+        keep_numpy = self._keeps_numpy("test_step")
         for step, batch in enumerate(adapter):
             if callbacks is not None and callbacks.wants("on_test_batch_begin"):
                 callbacks.on_test_batch_begin(step)
-            logs = self.test_step(self._to_backend(batch))
+            logs = self.test_step(self._to_backend(batch, keep_numpy))
             if want_end:
                 callbacks.on_test_batch_end(step, logs if logs is not None else _LazyLogs(self))
         results = self._python_logs(
@@ -494,11 +508,12 @@ class Trainer:
         )
         cbs.on_predict_begin()
         outputs = []
+        keep_numpy = self._keeps_numpy("predict_step")
         for step, batch in enumerate(adapter):
             x_batch, _, _ = data_adapters.unpack_x_y_sample_weight(batch)
             if cbs.wants("on_predict_batch_begin"):
                 cbs.on_predict_batch_begin(step)
-            out = self.predict_step((self._to_backend(x_batch),))
+            out = self.predict_step((self._to_backend(x_batch, keep_numpy),))
             outputs.append(tree.map_structure(ops.convert_to_numpy, out))
             if cbs.wants("on_predict_batch_end"):
                 cbs.on_predict_batch_end(step, {"outputs": out})
@@ -520,7 +535,7 @@ class Trainer:
             self.reset_metrics()
             logs = None
             for batch in adapter:
-                logs = self.train_step(self._to_backend(batch))
+                logs = self.train_step(self._to_backend(batch, self._keeps_numpy("train_step")))
             return self._batch_result(logs, return_dict, "train_step")
         finally:
             runner.end()
@@ -536,14 +551,14 @@ class Trainer:
             self.reset_metrics()
             logs = None
             for batch in adapter:
-                logs = self.test_step(self._to_backend(batch))
+                logs = self.test_step(self._to_backend(batch, self._keeps_numpy("test_step")))
             return self._batch_result(logs, return_dict, "test_step")
         finally:
             runner.end()
 
     def predict_on_batch(self, x):
         """Outputs for one batch, as NumPy arrays."""
-        x = self._to_backend(data_adapters._standardize(x, "x"))
+        x = self._to_backend(data_adapters._standardize(x, "x"), self._keeps_numpy("predict_step"))
         out = self.predict_step((x,))
         return tree.map_structure(ops.convert_to_numpy, out)
 

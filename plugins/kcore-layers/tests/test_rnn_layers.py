@@ -521,3 +521,97 @@ def test_torch_fused_kernel_is_used_only_when_it_applies():
     with_dropout.build(x.shape)
     assert with_dropout._fused is not None
     assert not np.allclose(_np(with_dropout(x, training=True)), _np(with_dropout(x)))
+
+
+tf_only = pytest.mark.skipif(
+    kcore.backend.backend() != "tensorflow", reason="the fused LSTM kernel of tensorflow"
+)
+
+
+@tf_only
+@pytest.mark.parametrize("graph", [False, True], ids=["eager", "tf.function"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"return_sequences": True, "go_backwards": True, "return_state": True},
+        {"use_bias": False, "return_state": True, "stateful": True},
+        {"return_sequences": True},
+    ],
+)
+def test_tf_fused_lstm_matches_the_generic_loop(kwargs, graph):
+    import tensorflow as tf
+
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 6, 5)).astype("float32")
+    initial_state = [rng.standard_normal((3, 4)).astype("float32") for _ in range(2)]
+    fused = layers.LSTM(4, bias_initializer="glorot_uniform", **kwargs)
+    generic = layers.LSTM(4, **kwargs)
+    fused.build(x.shape)
+    generic.build(x.shape)
+    generic.set_weights(fused.get_weights())
+    kernel, results = fused._fused, []
+    assert kernel is not None
+    fused._fused = lambda *a, **k: results.append(kernel(*a, **k)) or results[-1]
+    generic._fused = None  # force the kcore.ops loop
+
+    def outputs_and_grads(layer):
+        def run():
+            with tf.GradientTape() as tape:
+                tape.watch(initial_state_t)
+                flat = kcore.tree.flatten(layer(x, initial_state=initial_state_t))
+                loss = tf.reduce_sum(tf.square(flat[0]))
+                for i, o in enumerate(flat[1:]):
+                    loss += 0.3 * (i + 1) * tf.reduce_sum(o)
+            weights = [w.value for w in layer.trainable_weights]
+            return flat, tape.gradient(loss, [*weights, *initial_state_t])
+
+        initial_state_t = [tf.constant(s) for s in initial_state]
+        out, grads = (tf.function(run) if graph else run)()
+        return [_np(o) for o in out], [_np(g) for g in grads]
+
+    out_f, grads_f = outputs_and_grads(fused)
+    out_g, grads_g = outputs_and_grads(generic)
+    assert len(results) == 1 and results[0] is not NotImplemented
+    assert len(grads_f) == len(fused.trainable_weights) + 2  # weights, h0, c0
+    for a, b in zip(out_f + grads_f, out_g + grads_g):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+@tf_only
+def test_tf_fused_lstm_is_used_only_when_it_applies():
+    x = np.concatenate([X, X], axis=1)
+    layer = layers.LSTM(3, dropout=0.2, recurrent_dropout=0.2)
+    results = _spy_on_fused_kernel(layer, x)
+    layer(x)  # inference: recurrent dropout is off, so fused
+    layer(x, training=True)  # recurrent dropout in training: the kernel is not asked
+    layer(x, mask=np.ones((2, 8), bool))  # masks: declined, the generic loop handles them
+    assert [r is not NotImplemented for r in results] == [True, False]
+    for off in (layers.LSTM(3, use_cudnn=False), layers.LSTM(3, unroll=True)):
+        off.build(x.shape)
+        assert off._fused is None, off.get_config()
+    assert layers.GRU(3).build(x.shape) is None and kcore.backend.fused_kernel("GRU") is None
+
+
+@tf_only
+def test_tf_fused_lstm_trains_like_the_generic_loop():
+    """Two epochs of ``fit`` (the tf.function train step) from the same weights agree."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((64, 7, 5)).astype("float32")
+    y = rng.integers(0, 2, (64, 1)).astype("float32")
+
+    def model(use_cudnn):
+        m = kcore.Sequential(
+            [kcore.Input((7, 5)), layers.LSTM(6, use_cudnn=use_cudnn), layers.Dense(1)]
+        )
+        m.compile(optimizer="adam", loss="mse")
+        return m
+
+    fused, generic = model("auto"), model(False)
+    generic.set_weights(fused.get_weights())
+    assert fused.layers[0]._fused is not None and generic.layers[0]._fused is None
+    h_f = fused.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history["loss"]
+    h_g = generic.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(h_f, h_g, rtol=1e-5)
+    for a, b in zip(fused.get_weights(), generic.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -2,10 +2,15 @@
 
 The model's state (trainable and non-trainable variables, optimizer slots, metric accumulators)
 is held here as arrays between steps and fed through the jitted step with its buffers donated.
-Variables are written back lazily: metric state when logs are read, everything at epoch end
-(``sync``). Writing back copies the arrays, so the next donated step never invalidates a buffer a
-Variable still holds. The step runs the model's ordinary Python code once per trace, inside a
-:class:`kcore.StatelessScope` that substitutes traced values for the Variables.
+Variables are written back lazily: metric state (copied) when logs are read, everything at epoch
+end (``sync``). A full sync hands the held arrays over to the Variables and forgets them; the
+next step copies them afresh (``_ensure_state``), so a donated step never invalidates a buffer a
+Variable holds, and a one-epoch ``fit`` copies the model state once, not three times. The step
+runs the model's ordinary Python code once per trace, inside a :class:`kcore.StatelessScope` that
+substitutes traced values for the Variables.
+
+Batches may arrive as NumPy arrays (``accepts_numpy``): ``jax.jit`` moves them to the device in
+its C++ dispatch path, with the same dtype canonicalisation as ``convert_to_tensor``.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ def _copy(values):
 class JaxTrainer:
     """Runs training / evaluation / prediction batches for a kcore model as jitted pure steps."""
 
+    accepts_numpy = True  # the core may pass NumPy batches straight to the jitted steps
+
     def __init__(self, model):
         self.model = model
         self._groups = None
@@ -79,13 +86,22 @@ class JaxTrainer:
             self._state = [_copy(v.value for v in group) for group in self._groups]
 
     def sync(self, metrics_only=False):
-        """Write the held state back into the Variables (copies, so donation stays safe)."""
+        """Write the held state back into the Variables.
+
+        ``metrics_only`` copies the metric state (the held arrays stay in use). A full sync hands
+        every held array to its Variable without a copy and drops the held state; the next step
+        copies it back from the Variables, so donation never touches a Variable's buffer.
+        """
         if self._state is None:
             return
-        groups = [3] if metrics_only else range(4)
-        for g in groups:
-            for variable, value in zip(self._groups[g], self._state[g]):
+        if metrics_only:
+            for variable, value in zip(self._groups[3], self._state[3]):
                 variable._direct_assign(jnp.array(value, copy=True))
+            return
+        for variables, values in zip(self._groups, self._state):
+            for variable, value in zip(variables, values):
+                variable._direct_assign(value)
+        self._state = None
 
     def on_metrics_reset(self):
         if self._state is not None:
@@ -105,7 +121,6 @@ class JaxTrainer:
     def end(self):
         """End of fit / evaluate / predict: write everything back and release the state."""
         self.sync()
-        self._state = None
 
     # -- pure steps --------------------------------------------------------------------------------
     def _forward_scope(self, trainable_values, other_values):

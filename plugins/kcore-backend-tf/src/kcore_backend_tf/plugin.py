@@ -1,7 +1,7 @@
 """Entry point of kcore-backend-tf: registers the backend lazily (no tensorflow import here)."""
 
 import kcore
-from kcore.records import BackendSpec, DataAdapterSpec
+from kcore.records import BackendSpec, DataAdapterSpec, FusedKernelSpec
 
 
 @kcore.hookimpl
@@ -26,3 +26,10 @@ def kcore_data_adapters():
             handles=("tensorflow.python.data.ops.dataset_ops.DatasetV2",),
         )
     ]
+
+
+@kcore.hookimpl
+def kcore_fused_kernels(backend):
+    if backend != "tensorflow":
+        return []
+    return [FusedKernelSpec("LSTM", "kcore_backend_tf.fused_rnn:lstm", backend="tensorflow")]
