@@ -177,7 +177,8 @@ def main():
     rows = _common.run_all(__file__, args, plain={"torch": "plain-torch", "jax": "plain-jax"})
     _common.print_fit_table(
         f"MNIST convnet (Conv32-Pool-Conv64-Pool-Flatten-Dropout-Dense10), batch {BATCH}, Adam; "
-        f"{args.samples} samples x {args.epochs} epochs; 2 CPU cores",
+        f"{args.samples} samples x {args.epochs} epochs; "
+        f"best of {args.rounds} interleaved round(s); 2 CPU cores",
         rows,
     )
 

@@ -171,7 +171,8 @@ def main():
     rows = _common.run_all(__file__, args, plain={"torch": "plain-torch", "jax": "plain-jax"})
     _common.print_fit_table(
         f"Embedding({VOCAB},{DIM})-LSTM({UNITS})-Dense(1), length {LENGTH}, batch {BATCH}, "
-        f"Adam; {args.samples} samples x {args.epochs} epochs; 2 CPU cores",
+        f"Adam; {args.samples} samples x {args.epochs} epochs; "
+        f"best of {args.rounds} interleaved round(s); 2 CPU cores",
         rows,
     )
 

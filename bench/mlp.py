@@ -211,7 +211,7 @@ def main():
     rows = _common.run_all(__file__, args)
     _common.print_fit_table(
         f"MLP 784-512-512-10, batch {BATCH}, Adam; {args.samples} samples x {args.epochs} "
-        "epochs; 2 CPU cores",
+        f"epochs; best of {args.rounds} interleaved round(s); 2 CPU cores",
         rows,
     )
     print()
