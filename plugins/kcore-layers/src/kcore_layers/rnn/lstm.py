@@ -107,8 +107,10 @@ class LSTM(CellLayer):
     ``recurrent_activation="sigmoid"``, no recurrent dropout in training, ``unroll=False``,
     no mixed precision, and no mask or a right-padded one (valid steps then padding, as
     ``Embedding(mask_zero=True)`` gives for padded sequences) without ``go_backwards``.
-    Otherwise, and on other backends, one ``kcore.ops.scan`` runs the cell with the input
-    projection hoisted out of the loop. Both give the same numbers.
+    On tensorflow, without a mask, the same configurations run tensorflow's fused loop (one
+    ``tf.while_loop`` with a hand-written gradient). Otherwise, and on jax, one
+    ``kcore.ops.scan`` runs the cell with the input projection hoisted out of the loop. All
+    give the same numbers.
 
     Args:
         units: positive int, the size of the output.
