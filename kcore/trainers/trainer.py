@@ -243,9 +243,11 @@ class Trainer:
         """
 
         def convert(value):
-            if value is None or ops.is_tensor(value) or (keep_numpy and type(value) is np.ndarray):
+            if value is None or ops.is_tensor(value):
                 return value
-            return ops.convert_to_tensor(value)
+            if keep_numpy and type(value) is np.ndarray and value.dtype.kind in _NUMERIC_KINDS:
+                return value
+            return ops.convert_to_tensor(value)  # also the error for non-numeric data
 
         return tree.map_structure(convert, batch)
 
@@ -575,6 +577,11 @@ def _batch_len(x):
     if not flat:
         raise ValueError("`x` is empty.")
     return max(int(np.shape(flat[0])[0]), 1)
+
+
+# NumPy dtype kinds a runner that ``accepts_numpy`` is given as they are (bool, ints, floats,
+# complex); anything else goes through ``convert_to_tensor``, which says what is wrong with it.
+_NUMERIC_KINDS = frozenset("biufc")
 
 
 class _LazyLogs(dict):
